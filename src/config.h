@@ -1,0 +1,69 @@
+/* Purpose: the configuration object; parsing builds it, the runtime only reads it. */
+#ifndef IFHOOKD_CONFIG_H
+#define IFHOOKD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipaddr.h"
+#include "log.h"
+
+/* A list of fnmatch globs; entries starting with '!' exclude. */
+struct globs {
+	char **pos;
+	size_t n_pos;
+	char **neg;
+	size_t n_neg;
+};
+
+enum args_mode { ARGS_IFACE_EVENT, ARGS_NONE };
+
+struct command {
+	char **argv; /* NULL-terminated; argv[0] is an absolute path */
+	size_t argc;
+};
+
+struct rule {
+	char *name;
+	char *file; /* where it was defined, for messages */
+	int line;
+	struct globs events;    /* empty = any event */
+	struct globs ifaces;    /* empty = any interface */
+	struct globs kinds;     /* empty = any kind */
+	uint8_t family;         /* 0 = any */
+	bool has_address;
+	struct ipprefix address;
+	bool has_destination;
+	struct ipprefix destination; /* default = len 0, family 0 means either */
+	bool has_table;
+	uint32_t table;
+	struct command *runs;
+	size_t n_runs;
+	enum args_mode args;
+};
+
+struct config {
+	char *path;
+	char *hooks_dir;  /* absolute, or relative to the cwd when the config path was */
+	char *rules_dir;
+	bool hooks_dir_set; /* given in the file: then a missing one is an error */
+	bool rules_dir_set;
+	unsigned timeout_s;
+	unsigned max_jobs;
+	bool startup_events;
+	enum log_target log;
+	unsigned ppp_ipv6_wait_ms; /* how long ppp-connect waits for IPv4 once IPv6 is there */
+	struct rule *rules;
+	size_t n_rules;
+};
+
+/* Called once per problem, with "path:line: message" already formatted. */
+typedef void (*config_error_fn)(void *ctx, const char *msg);
+
+/* Parses path and its rules_dir; reports every error through err and returns
+ * NULL if there was any, else the new object. */
+struct config *config_load(const char *path, config_error_fn err, void *ctx);
+void config_free(struct config *cfg);
+
+#endif

@@ -1,0 +1,31 @@
+/* Purpose: finds the hooks.d files to run for an event and says why others are skipped. */
+#ifndef IFHOOKD_HOOKSDIR_H
+#define IFHOOKD_HOOKSDIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "event.h"
+
+typedef void (*hooksdir_report_fn)(void *ctx, bool is_error, const char *msg);
+
+struct hooksdir;
+
+/* dir may be missing; it is read afresh at every lookup, so files dropped in
+ * take effect at the next event. */
+struct hooksdir *hooksdir_new(const char *dir);
+void hooksdir_free(struct hooksdir *hd);
+
+/* Paths (malloc'd, absolute or as joined with dir) to run for an event of type
+ * t: files in dir/EVENT.d/ first, then (for link-*, ppp-* and address-* only)
+ * the top-level files, each directory in byte order. Every skipped file that
+ * looks like a hook is logged once per (path, reason) with log_info. Returns
+ * the count; *paths is a malloc'd array the caller frees with each entry. */
+size_t hooksdir_list(struct hooksdir *hd, enum event_type t, char ***paths);
+
+/* For --check: reports every skipped file (is_error false) and every problem
+ * (missing or unreadable dir, unknown EVENT.d directory: is_error true).
+ * Returns the number of errors. */
+int hooksdir_check(const char *dir, hooksdir_report_fn report, void *ctx);
+
+#endif

@@ -1,0 +1,471 @@
+/* Purpose: per-interface hook queues, process groups, timeouts and hook output logging. */
+#include "jobs.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spawn.h"
+#include "watch.h"
+
+#define KILL_GRACE_MS 5000
+#define OUTPUT_LINE_MAX 1024
+
+struct pending {
+	struct pending *next;
+	struct hook_spec spec;
+	char label[IF_NAMESIZE * 4 + 32];
+};
+
+struct queue {
+	struct queue *next;
+	int ifindex;
+	char iface[IF_NAMESIZE];
+	struct pending *head, *tail;
+	struct run *running;
+};
+
+/* A started hook. It outlives its slot: after the leader exits it may still
+ * own a pipe (a background child holds it) or a pending group kill. The
+ * leader is reaped only when the record goes, so its pid, which is also the
+ * process group id, cannot be reused while we might still signal the group. */
+struct run {
+	struct run *next;
+	struct jobs *j;
+	struct queue *q; /* NULL once the leader exited */
+	struct watch pid_w, out_w;
+	char *name;
+	pid_t pid;
+	uint64_t started_ms, deadline_ms, kill_ms;
+	bool exited, timed_out;
+	bool dead; /* freed after the current epoll batch, which may still name it */
+	size_t line_len;
+	char line[OUTPUT_LINE_MAX + 1];
+};
+
+struct jobs {
+	int epfd;
+	unsigned max_jobs, timeout_s;
+	bool stopping;
+	struct queue *queues, *queues_tail;
+	struct run *runs;
+	struct run *graveyard;
+	size_t n_running, n_pending;
+	uint64_t started, failed, timed_out, spawn_errors;
+};
+
+struct jobs *jobs_new(int epfd, unsigned max_jobs, unsigned timeout_s)
+{
+	struct jobs *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		fatal("calloc");
+	j->epfd = epfd;
+	jobs_set_limits(j, max_jobs, timeout_s);
+	return j;
+}
+
+void jobs_set_limits(struct jobs *j, unsigned max_jobs, unsigned timeout_s)
+{
+	j->max_jobs = max_jobs ? max_jobs : 1;
+	j->timeout_s = timeout_s ? timeout_s : 1;
+}
+
+static void pending_free(struct pending *p)
+{
+	hook_spec_clear(&p->spec);
+	free(p);
+}
+
+static void queue_unlink_if_empty(struct jobs *j, struct queue *q)
+{
+	if (q->head || q->running)
+		return;
+	struct queue *prev = NULL;
+	for (struct queue *it = j->queues; it; prev = it, it = it->next) {
+		if (it != q)
+			continue;
+		if (prev)
+			prev->next = q->next;
+		else
+			j->queues = q->next;
+		if (j->queues_tail == q)
+			j->queues_tail = prev;
+		free(q);
+		return;
+	}
+}
+
+static void pump(struct jobs *j);
+
+/* ---------- output ---------- */
+
+static void log_line(struct run *r)
+{
+	char safe[OUTPUT_LINE_MAX * 4 + 1];
+
+	r->line[r->line_len] = '\0';
+	log_info("%s[%d]: %s", r->name, (int)r->pid, log_safe(r->line, safe, sizeof(safe)));
+	r->line_len = 0;
+}
+
+static void run_maybe_free(struct run *r);
+
+static void close_output(struct run *r)
+{
+	if (r->line_len)
+		log_line(r);
+	if (r->out_w.fd >= 0) {
+		int fd = r->out_w.fd;
+		watch_del(r->j->epfd, &r->out_w);
+		close(fd);
+	}
+}
+
+static void read_output(struct run *r)
+{
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n = read(r->out_w.fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			close_output(r);
+			return;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n') {
+				log_line(r);
+				continue;
+			}
+			r->line[r->line_len++] = buf[i];
+			if (r->line_len == OUTPUT_LINE_MAX)
+				log_line(r); /* a very long line is logged in pieces */
+		}
+	}
+}
+
+static void on_output(struct watch *w, uint32_t events)
+{
+	struct run *r = (struct run *)((char *)w - offsetof(struct run, out_w));
+
+	(void)events;
+	if (r->dead || r->out_w.fd < 0)
+		return;
+	read_output(r);
+	run_maybe_free(r);
+}
+
+/* ---------- exit ---------- */
+
+static void log_exit(struct run *r, const siginfo_t *si)
+{
+	struct jobs *j = r->j;
+
+	if (si->si_code == CLD_EXITED) {
+		if (si->si_status == 0) {
+			log_debug("hook %s[%d] exited with status 0", r->name, (int)r->pid);
+			return;
+		}
+		j->failed++;
+		log_info("hook %s[%d] exited with status %d", r->name, (int)r->pid, si->si_status);
+	} else {
+		j->failed++;
+		log_info("hook %s[%d] killed by signal %d (SIG%s)", r->name, (int)r->pid,
+			 si->si_status, sigabbrev_np(si->si_status) ? sigabbrev_np(si->si_status) : "?");
+	}
+}
+
+static void release_slot(struct run *r)
+{
+	struct jobs *j = r->j;
+	struct queue *q = r->q;
+
+	if (!q)
+		return;
+	r->q = NULL;
+	q->running = NULL;
+	j->n_running--;
+	queue_unlink_if_empty(j, q);
+}
+
+static void on_exit_ready(struct watch *w, uint32_t events)
+{
+	struct run *r = (struct run *)((char *)w - offsetof(struct run, pid_w));
+	struct jobs *j = r->j;
+	siginfo_t si = { 0 };
+
+	(void)events;
+	if (r->dead || r->pid_w.fd < 0)
+		return;
+	/* WNOWAIT: learn the status but leave the zombie, so the process group
+	 * id stays ours until any pending group kill is done. */
+	if (waitid(P_PID, (id_t)r->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
+		return;
+	int fd = r->pid_w.fd;
+	watch_del(j->epfd, &r->pid_w);
+	close(fd);
+	if (r->out_w.fd >= 0)
+		read_output(r); /* log what it printed before its exit line */
+	r->exited = true;
+	log_exit(r, &si);
+	release_slot(r);
+	run_maybe_free(r);
+	pump(j);
+}
+
+static void run_maybe_free(struct run *r)
+{
+	struct jobs *j = r->j;
+
+	if (!r->exited || r->out_w.fd >= 0 || r->kill_ms)
+		return;
+	waitpid(r->pid, NULL, 0); /* reap the zombie kept by WNOWAIT */
+	for (struct run **pp = &j->runs; *pp; pp = &(*pp)->next)
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
+	r->dead = true;
+	r->next = j->graveyard;
+	j->graveyard = r;
+}
+
+static void bury(struct jobs *j)
+{
+	while (j->graveyard) {
+		struct run *r = j->graveyard;
+		j->graveyard = r->next;
+		free(r->name);
+		free(r);
+	}
+}
+
+/* ---------- starting ---------- */
+
+static void start(struct jobs *j, struct queue *q)
+{
+	struct pending *p = q->head;
+	struct spawned sp;
+	int err;
+
+	q->head = p->next;
+	if (!q->head)
+		q->tail = NULL;
+	j->n_pending--;
+	err = spawn_hook(p->spec.argv, p->spec.envp, &sp);
+	if (err) {
+		/* A bad hook file (no shebang, vanished, not executable) is
+		 * reported, and the queue goes on. */
+		j->spawn_errors++;
+		log_warnx("hook %s: cannot execute %s: %s", p->spec.name, p->spec.argv[0],
+			  strerror(err));
+		pending_free(p);
+		return;
+	}
+	struct run *r = calloc(1, sizeof(*r));
+	if (!r)
+		fatal("calloc");
+	r->j = j;
+	r->q = q;
+	r->name = p->spec.name;
+	p->spec.name = NULL;
+	r->pid = sp.pid;
+	r->started_ms = mono_ms();
+	r->deadline_ms = r->started_ms + (uint64_t)j->timeout_s * 1000;
+	r->pid_w.fd = r->out_w.fd = -1;
+	if (watch_add(j->epfd, &r->pid_w, sp.pidfd, EPOLLIN, on_exit_ready) < 0 ||
+	    watch_add(j->epfd, &r->out_w, sp.out_fd, EPOLLIN, on_output) < 0)
+		fatal("epoll_ctl");
+	r->next = j->runs;
+	j->runs = r;
+	q->running = r;
+	j->n_running++;
+	j->started++;
+	log_debug("hook %s[%d] started (%s)", r->name, (int)r->pid, p->label);
+	pending_free(p);
+}
+
+/* A reconnecting PPP link reappears under its old name with a new ifindex:
+ * its hooks wait until the old link's hooks are done. */
+static bool waits_for_older_namesake(const struct jobs *j, const struct queue *q)
+{
+	for (const struct queue *it = j->queues; it && it != q; it = it->next)
+		if (it->ifindex != q->ifindex && q->iface[0] && strcmp(it->iface, q->iface) == 0)
+			return true;
+	return false;
+}
+
+static void pump(struct jobs *j)
+{
+	bool progress = true;
+
+	while (progress && j->n_running < j->max_jobs && !j->stopping) {
+		progress = false;
+		for (struct queue *q = j->queues, *next; q && j->n_running < j->max_jobs; q = next) {
+			next = q->next;
+			if (q->running || !q->head || waits_for_older_namesake(j, q))
+				continue;
+			start(j, q);
+			progress = true;
+			queue_unlink_if_empty(j, q);
+		}
+	}
+}
+
+void jobs_submit(struct jobs *j, int ifindex, const char *iface, const char *label,
+		 struct hook_spec *specs, size_t n)
+{
+	struct queue *q;
+
+	if (j->stopping) {
+		for (size_t i = 0; i < n; i++)
+			hook_spec_clear(&specs[i]);
+		return;
+	}
+	for (q = j->queues; q; q = q->next)
+		if (q->ifindex == ifindex)
+			break;
+	if (!q) {
+		q = calloc(1, sizeof(*q));
+		if (!q)
+			fatal("calloc");
+		q->ifindex = ifindex;
+		snprintf(q->iface, sizeof(q->iface), "%s", iface);
+		if (j->queues_tail)
+			j->queues_tail->next = q;
+		else
+			j->queues = q;
+		j->queues_tail = q;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pending *p = calloc(1, sizeof(*p));
+		if (!p)
+			fatal("calloc");
+		p->spec = specs[i];
+		snprintf(p->label, sizeof(p->label), "%s", label);
+		if (q->tail)
+			q->tail->next = p;
+		else
+			q->head = p;
+		q->tail = p;
+		j->n_pending++;
+	}
+	queue_unlink_if_empty(j, q);
+	pump(j);
+}
+
+/* ---------- time ---------- */
+
+void jobs_tick(struct jobs *j, uint64_t now_ms)
+{
+	for (struct run *r = j->runs, *next; r; r = next) {
+		next = r->next;
+		if (!r->exited && !r->timed_out && now_ms >= r->deadline_ms) {
+			r->timed_out = true;
+			j->timed_out++;
+			log_warnx("hook %s[%d] timed out after %u s; SIGTERM to its process group",
+				  r->name, (int)r->pid, j->timeout_s);
+			kill(-r->pid, SIGTERM);
+			r->kill_ms = now_ms + KILL_GRACE_MS;
+		} else if (r->kill_ms && now_ms >= r->kill_ms) {
+			/* Whatever of the group survived SIGTERM, the leader's
+			 * background children included, goes now. */
+			if (kill(-r->pid, SIGKILL) == 0)
+				log_debug("hook %s[%d]: SIGKILL to its process group", r->name,
+					  (int)r->pid);
+			r->kill_ms = 0;
+			run_maybe_free(r);
+		}
+	}
+	/* Called after each epoll batch, so no pending event names a buried run. */
+	bury(j);
+}
+
+uint64_t jobs_next_deadline(const struct jobs *j)
+{
+	uint64_t min = 0;
+
+	for (const struct run *r = j->runs; r; r = r->next) {
+		uint64_t d = 0;
+		if (!r->exited && !r->timed_out)
+			d = r->deadline_ms;
+		else if (r->kill_ms)
+			d = r->kill_ms;
+		if (d && (!min || d < min))
+			min = d;
+	}
+	return min;
+}
+
+void jobs_shutdown(struct jobs *j)
+{
+	j->stopping = true;
+	for (struct queue *q = j->queues, *next; q; q = next) {
+		next = q->next;
+		while (q->head) {
+			struct pending *p = q->head;
+			q->head = p->next;
+			pending_free(p);
+			j->n_pending--;
+		}
+		q->tail = NULL;
+		queue_unlink_if_empty(j, q);
+	}
+	/* Hooks already gone may have left children holding their output:
+	 * those groups are ended now rather than orphaned. */
+	uint64_t now = mono_ms();
+	for (struct run *r = j->runs; r; r = r->next)
+		if (r->exited && !r->kill_ms) {
+			kill(-r->pid, SIGTERM);
+			r->kill_ms = now + KILL_GRACE_MS;
+		}
+}
+
+bool jobs_idle(const struct jobs *j)
+{
+	return !j->runs && !j->n_pending && !j->graveyard;
+}
+
+void jobs_get_stats(const struct jobs *j, struct jobs_stats *out)
+{
+	out->started = j->started;
+	out->failed = j->failed;
+	out->timed_out = j->timed_out;
+	out->spawn_errors = j->spawn_errors;
+	out->running = j->n_running;
+	out->pending = j->n_pending;
+}
+
+void jobs_free(struct jobs *j)
+{
+	if (!j)
+		return;
+	jobs_shutdown(j);
+	for (struct run *r = j->runs, *next; r; r = next) {
+		next = r->next;
+		if (r->pid_w.fd >= 0)
+			close(r->pid_w.fd);
+		if (r->out_w.fd >= 0)
+			close(r->out_w.fd);
+		free(r->name);
+		free(r);
+	}
+	bury(j);
+	while (j->queues) {
+		struct queue *q = j->queues;
+		j->queues = q->next;
+		free(q);
+	}
+	free(j);
+}

@@ -1,0 +1,37 @@
+/* Purpose: runs hooks: serial per interface, parallel across interfaces, with timeouts. */
+#ifndef IFHOOKD_JOBS_H
+#define IFHOOKD_JOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dispatch.h"
+
+struct jobs;
+
+struct jobs_stats {
+	uint64_t started, failed, timed_out, spawn_errors;
+	size_t running, pending;
+};
+
+struct jobs *jobs_new(int epfd, unsigned max_jobs, unsigned timeout_s);
+void jobs_free(struct jobs *j);
+void jobs_set_limits(struct jobs *j, unsigned max_jobs, unsigned timeout_s);
+
+/* Queues the hooks of one event for interface ifindex (0: none); takes
+ * ownership of specs[0..n). label names the event in log lines. */
+void jobs_submit(struct jobs *j, int ifindex, const char *iface, const char *label,
+		 struct hook_spec *specs, size_t n);
+
+/* Deadline work (timeouts, group kills) due at now; next deadline or 0. */
+void jobs_tick(struct jobs *j, uint64_t now_ms);
+uint64_t jobs_next_deadline(const struct jobs *j);
+
+/* Drops queued hooks, lets running ones finish up to their timeout and
+ * kills the process groups of any that linger. */
+void jobs_shutdown(struct jobs *j);
+bool jobs_idle(const struct jobs *j);
+void jobs_get_stats(const struct jobs *j, struct jobs_stats *out);
+
+#endif

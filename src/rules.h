@@ -1,0 +1,13 @@
+/* Purpose: does a rule match an event (pure, no I/O). */
+#ifndef IFHOOKD_RULES_H
+#define IFHOOKD_RULES_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "event.h"
+
+bool globs_match(const struct globs *g, const char *s);
+bool rule_matches(const struct rule *r, const struct event *ev);
+
+#endif

@@ -1,0 +1,18 @@
+/* Purpose: the one function that starts a hook process. */
+#ifndef IFHOOKD_SPAWN_H
+#define IFHOOKD_SPAWN_H
+
+#include <sys/types.h>
+
+struct spawned {
+	pid_t pid;  /* also the process group id: the hook leads its own session */
+	int pidfd;  /* readable once the hook exits; it is not reaped until asked */
+	int out_fd; /* read end of the hook's stdout+stderr */
+};
+
+/* Starts argv[0] with exactly envp (no shell, no PATH search), in a new
+ * session, stdin from /dev/null, stdout and stderr into a pipe, an empty
+ * signal mask and default dispositions. Returns 0, or an errno value. */
+int spawn_hook(char *const argv[], char *const envp[], struct spawned *out);
+
+#endif
