@@ -40,12 +40,12 @@ ifhookd: build/main.o build/libifhookd.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 build/unit-tests: $(UNIT_SRCS) build/libifhookd.a $(DEPS)
-	$(CC) $(CFLAGS) -Isrc -o $@ $(UNIT_SRCS) build/libifhookd.a $(LDLIBS)
+	$(CC) $(CFLAGS) -iquote src -o $@ $(UNIT_SRCS) build/libifhookd.a $(LDLIBS)
 
 # The same unit tests and library sources, built with ASan and UBSan.
 build/asan/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(DEPS)
 	@mkdir -p build/asan
-	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -Isrc -o $@ $(UNIT_SRCS) $(LIB_SRCS) $(LDLIBS)
+	$(CC) $(CFLAGS) -O1 $(SANFLAGS) -iquote src -o $@ $(UNIT_SRCS) $(LIB_SRCS) $(LDLIBS)
 
 build/tunppp: tests/tools/tunppp.c
 	@mkdir -p build

@@ -1,0 +1,115 @@
+/* Purpose: turns one event into the ordered hook commands to run: matching
+ * rules first, then hooks_dir/EVENT.d/, then hooks_dir itself. */
+#include "dispatch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "env.h"
+#include "log.h"
+#include "rules.h"
+
+static void *xrealloc(void *old, size_t n)
+{
+	void *p = realloc(old, n ? n : 1);
+
+	if (!p)
+		fatal("dispatch: realloc");
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		fatal("dispatch: strdup");
+	return d;
+}
+
+/* Copies a fixed-size interface name field, terminated even if full. */
+static char *iface_copy(const struct event *ev)
+{
+	char name[IF_NAMESIZE + 1];
+
+	memcpy(name, ev->iface, IF_NAMESIZE);
+	name[IF_NAMESIZE] = '\0';
+	return xstrdup(name);
+}
+
+static struct hook_spec *append(struct hook_spec **out, size_t *n)
+{
+	struct hook_spec *s;
+
+	*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+	s = &(*out)[(*n)++];
+	memset(s, 0, sizeof(*s));
+	return s;
+}
+
+static void add_rule_run(struct hook_spec *s, const struct rule *r, const struct command *c,
+			 const struct event *ev)
+{
+	bool with_args = r->args == ARGS_IFACE_EVENT;
+	size_t argc = c->argc + (with_args ? 2 : 0), i;
+
+	if (asprintf(&s->name, "rule %s", r->name ? r->name : "") < 0)
+		fatal("dispatch: asprintf");
+	s->argv = xrealloc(NULL, (argc + 1) * sizeof(*s->argv));
+	for (i = 0; i < c->argc; i++)
+		s->argv[i] = xstrdup(c->argv[i]);
+	if (with_args) {
+		s->argv[i++] = iface_copy(ev);
+		s->argv[i++] = xstrdup(event_name(ev->type));
+	}
+	s->argv[i] = NULL;
+	s->envp = event_env(ev, r->name ? r->name : "");
+}
+
+/* Takes ownership of path. */
+static void add_file(struct hook_spec *s, char *path, const struct event *ev)
+{
+	s->name = xstrdup(path);
+	s->argv = xrealloc(NULL, 4 * sizeof(*s->argv));
+	s->argv[0] = path;
+	s->argv[1] = iface_copy(ev);
+	s->argv[2] = xstrdup(event_name(ev->type));
+	s->argv[3] = NULL;
+	s->envp = event_env(ev, "");
+}
+
+size_t dispatch_build(const struct config *cfg, struct hooksdir *hd, const struct event *ev,
+		      struct hook_spec **out)
+{
+	size_t n = 0, n_files;
+	char **files;
+
+	*out = NULL;
+	for (size_t i = 0; cfg && i < cfg->n_rules; i++) {
+		const struct rule *r = &cfg->rules[i];
+
+		if (!rule_matches(r, ev))
+			continue;
+		for (size_t j = 0; j < r->n_runs; j++)
+			add_rule_run(append(out, &n), r, &r->runs[j], ev);
+	}
+	/* hooksdir_list already orders EVENT.d/ files before top-level ones. */
+	n_files = hooksdir_list(hd, ev->type, &files);
+	for (size_t i = 0; i < n_files; i++)
+		add_file(append(out, &n), files[i], ev);
+	free(files);
+	return n;
+}
+
+void hook_spec_clear(struct hook_spec *s)
+{
+	if (!s)
+		return;
+	free(s->name);
+	for (size_t i = 0; s->argv && s->argv[i]; i++)
+		free(s->argv[i]);
+	free(s->argv);
+	env_free(s->envp);
+	memset(s, 0, sizeof(*s));
+}
