@@ -141,7 +141,8 @@ int main(int argc, char **argv)
 		fatal("out of memory");
 	struct config *cfg = config_load(config_path, print_error, &errors);
 	if (check) {
-		if (cfg)
+		/* A default hooks_dir that does not exist just means no hooks. */
+		if (cfg && (cfg->hooks_dir_set || access(cfg->hooks_dir, F_OK) == 0))
 			hooksdir_check(cfg->hooks_dir, print_hooks_problem, &errors);
 		if (!cfg || errors) {
 			config_free(cfg);

@@ -34,6 +34,8 @@ int spawn_hook(char *const argv[], char *const envp[], struct spawned *out)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &defaults);
 	posix_spawn_file_actions_init(&fa);
+	/* Hooks start in /, whether or not the daemon detached. */
+	posix_spawn_file_actions_addchdir_np(&fa, "/");
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);

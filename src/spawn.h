@@ -11,7 +11,7 @@ struct spawned {
 };
 
 /* Starts argv[0] with exactly envp (no shell, no PATH search), in a new
- * session, stdin from /dev/null, stdout and stderr into a pipe, an empty
+ * session, cwd /, stdin from /dev/null, stdout and stderr into a pipe, an empty
  * signal mask and default dispositions. Returns 0, or an errno value. */
 int spawn_hook(char *const argv[], char *const envp[], struct spawned *out);
 

@@ -1,0 +1,263 @@
+/* Purpose: unit tests of dispatch: rules first in file order, then EVENT.d/,
+ * then top-level hooks; argv in both args modes; RULE in the environment. */
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dispatch.h"
+#include "unit.h"
+
+static char *tmpdir(void)
+{
+	char tmpl[] = "/tmp/ifhookd-dsp-XXXXXX";
+
+	if (!mkdtemp(tmpl))
+		abort();
+	return strdup(tmpl);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void rmtree(char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+}
+
+static char *in(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		abort();
+	return p;
+}
+
+static void put(const char *dir, const char *name)
+{
+	char *p = in(dir, name);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+
+	if (fd < 0)
+		abort();
+	close(fd);
+	chmod(p, 0755);
+	free(p);
+}
+
+static void mkd(const char *dir, const char *name)
+{
+	char *p = in(dir, name);
+
+	if (mkdir(p, 0755) != 0)
+		abort();
+	free(p);
+}
+
+/* "a b c" for an argv. */
+static char *joined(char **argv)
+{
+	static char buf[1024];
+
+	buf[0] = '\0';
+	for (size_t i = 0; argv && argv[i]; i++) {
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, argv[i]);
+	}
+	return buf;
+}
+
+static const char *env_get(char **envp, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; envp && envp[i]; i++)
+		if (strncmp(envp[i], name, n) == 0 && envp[i][n] == '=')
+			return envp[i] + n + 1;
+	return NULL;
+}
+
+static struct event link_up(const char *iface)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_LINK_UP;
+	ev.ifindex = 4;
+	snprintf(ev.iface, sizeof(ev.iface), "%s", iface);
+	ev.has_link = true;
+	ev.link.up = true;
+	return ev;
+}
+
+/* Three rules: "first" (two runs), "other" (only ppp*), "last" (args none). */
+static char *run_first_a[] = {"/bin/first-a", "--x", NULL};
+static char *run_first_b[] = {"/bin/first-b", NULL};
+static char *run_other[] = {"/bin/other", NULL};
+static char *run_last[] = {"/bin/last", "only", "these", NULL};
+static char *ppp_glob[] = {"ppp*"};
+
+static struct command first_runs[] = {{run_first_a, 2}, {run_first_b, 1}};
+static struct command other_runs[] = {{run_other, 1}};
+static struct command last_runs[] = {{run_last, 3}};
+
+static struct rule rules[] = {
+	{.name = "first", .runs = first_runs, .n_runs = 2, .args = ARGS_IFACE_EVENT},
+	{.name = "other",
+	 .ifaces = {.pos = ppp_glob, .n_pos = 1},
+	 .runs = other_runs,
+	 .n_runs = 1,
+	 .args = ARGS_IFACE_EVENT},
+	{.name = "last", .runs = last_runs, .n_runs = 1, .args = ARGS_NONE},
+};
+
+static struct config cfg = {.rules = rules, .n_rules = 3};
+
+static void clear_all(struct hook_spec *specs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hook_spec_clear(&specs[i]);
+	free(specs);
+}
+
+TEST(dispatch_rules_then_event_dir_then_top_level)
+{
+	char *d = tmpdir(), *p;
+	struct hooksdir *hd;
+	struct hook_spec *s;
+	struct event ev = link_up("eth0");
+	size_t n;
+
+	put(d, "b-top");
+	put(d, "a-top");
+	mkd(d, "link-up.d");
+	put(d, "link-up.d/z-ev");
+	put(d, "link-up.d/m-ev");
+	mkd(d, "link-down.d");
+	put(d, "link-down.d/not-for-up");
+	hd = hooksdir_new(d);
+
+	n = dispatch_build(&cfg, hd, &ev, &s);
+	CHECK(n == 7);
+	if (n != 7)
+		goto out;
+	CHECK_STR(s[0].name, "rule first");
+	CHECK_STR(joined(s[0].argv), "/bin/first-a --x eth0 link-up");
+	CHECK_STR(s[1].name, "rule first");
+	CHECK_STR(joined(s[1].argv), "/bin/first-b eth0 link-up");
+	/* "other" wants ppp*: skipped. "last" has args = none. */
+	CHECK_STR(s[2].name, "rule last");
+	CHECK_STR(joined(s[2].argv), "/bin/last only these");
+	CHECK_STR(env_get(s[0].envp, "RULE"), "first");
+	CHECK_STR(env_get(s[2].envp, "RULE"), "last");
+
+	p = in(d, "link-up.d/m-ev");
+	CHECK_STR(s[3].name, p);
+	CHECK(s[3].argv[0] && strcmp(s[3].argv[0], p) == 0);
+	free(p);
+	CHECK_STR(s[3].argv[1], "eth0");
+	CHECK_STR(s[3].argv[2], "link-up");
+	CHECK(s[3].argv[3] == NULL);
+	CHECK(strstr(s[4].name, "/link-up.d/z-ev") != NULL);
+	CHECK(strstr(s[5].name, "/a-top") != NULL);
+	CHECK(strstr(s[6].name, "/b-top") != NULL);
+	for (size_t i = 3; i < 7; i++) {
+		CHECK_STR(env_get(s[i].envp, "RULE"), "");
+		CHECK_STR(env_get(s[i].envp, "EVENT"), "link-up");
+		CHECK_STR(env_get(s[i].envp, "IFACE"), "eth0");
+	}
+out:
+	clear_all(s, n);
+	hooksdir_free(hd);
+	rmtree(d);
+}
+
+TEST(dispatch_rule_globs_select_rules)
+{
+	struct event ev = link_up("ppp0");
+	struct hook_spec *s;
+	size_t n = dispatch_build(&cfg, NULL, &ev, &s);
+
+	CHECK(n == 4);
+	if (n == 4) {
+		CHECK_STR(s[2].name, "rule other");
+		CHECK_STR(joined(s[2].argv), "/bin/other ppp0 link-up");
+		CHECK_STR(env_get(s[2].envp, "RULE"), "other");
+		CHECK_STR(s[3].name, "rule last");
+	}
+	clear_all(s, n);
+}
+
+TEST(dispatch_route_events_skip_top_level)
+{
+	char *d = tmpdir();
+	struct hooksdir *hd;
+	struct hook_spec *s;
+	struct event ev;
+	struct config none = {0};
+	size_t n;
+
+	put(d, "top");
+	mkd(d, "route-added.d");
+	put(d, "route-added.d/r");
+	hd = hooksdir_new(d);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_ROUTE_ADDED;
+	ev.family = 2;
+	ev.route.table = 254;
+
+	n = dispatch_build(&none, hd, &ev, &s);
+	CHECK(n == 1);
+	if (n == 1) {
+		CHECK(strstr(s[0].name, "/route-added.d/r") != NULL);
+		/* A route without a device: IFACE is an empty argument. */
+		CHECK_STR(s[0].argv[1], "");
+		CHECK_STR(s[0].argv[2], "route-added");
+		CHECK_STR(env_get(s[0].envp, "ROUTE_DST"), "default");
+	}
+	clear_all(s, n);
+	ev.type = EV_ROUTE_REMOVED;
+	n = dispatch_build(&none, hd, &ev, &s);
+	CHECK(n == 0);
+	CHECK(s == NULL);
+	hooksdir_free(hd);
+	rmtree(d);
+}
+
+TEST(dispatch_metacharacters_are_one_argument)
+{
+	struct event ev = link_up("a b;$(x)");
+	struct hook_spec *s;
+	size_t n = dispatch_build(&cfg, NULL, &ev, &s);
+
+	CHECK(n == 3);
+	if (n == 3) {
+		CHECK_STR(s[1].argv[1], "a b;$(x)");
+		CHECK(s[1].argv[3] == NULL);
+	}
+	clear_all(s, n);
+}
+
+TEST(dispatch_hook_spec_clear_is_idempotent)
+{
+	struct event ev = link_up("eth0");
+	struct hook_spec *s;
+	size_t n = dispatch_build(&cfg, NULL, &ev, &s);
+
+	CHECK(n == 3);
+	hook_spec_clear(&s[0]);
+	CHECK(s[0].name == NULL && s[0].argv == NULL && s[0].envp == NULL);
+	hook_spec_clear(&s[0]);
+	clear_all(s, n);
+}
