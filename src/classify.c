@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "log.h"
+#include "xalloc.h"
 
 /* ---------- building events ---------- */
 
@@ -19,9 +19,7 @@ static char *addr_list(const struct link_entry *l, uint8_t family, bool with_dep
 	char *out;
 
 	cap += (l->n_addrs + (with_departed ? l->n_departed : 0)) * (IP_STRLEN + 5);
-	out = malloc(cap);
-	if (!out)
-		fatal("malloc");
+	out = xmalloc(cap);
 	out[0] = '\0';
 	for (int pass = 0; pass < (with_departed ? 2 : 1); pass++) {
 		const struct addr_entry *arr = pass ? l->departed : l->addrs;

@@ -2,31 +2,12 @@
  * rules first, then hooks_dir/EVENT.d/, then hooks_dir itself. */
 #include "dispatch.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "env.h"
-#include "log.h"
 #include "rules.h"
-
-static void *xrealloc(void *old, size_t n)
-{
-	void *p = realloc(old, n ? n : 1);
-
-	if (!p)
-		fatal("dispatch: realloc");
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		fatal("dispatch: strdup");
-	return d;
-}
+#include "xalloc.h"
 
 /* Copies a fixed-size interface name field, terminated even if full. */
 static char *iface_copy(const struct event *ev)
@@ -54,9 +35,8 @@ static void add_rule_run(struct hook_spec *s, const struct rule *r, const struct
 	bool with_args = r->args == ARGS_IFACE_EVENT;
 	size_t argc = c->argc + (with_args ? 2 : 0), i;
 
-	if (asprintf(&s->name, "rule %s", r->name ? r->name : "") < 0)
-		fatal("dispatch: asprintf");
-	s->argv = xrealloc(NULL, (argc + 1) * sizeof(*s->argv));
+	s->name = xasprintf("rule %s", r->name ? r->name : "");
+	s->argv = xmalloc((argc + 1) * sizeof(*s->argv));
 	for (i = 0; i < c->argc; i++)
 		s->argv[i] = xstrdup(c->argv[i]);
 	if (with_args) {
@@ -71,7 +51,7 @@ static void add_rule_run(struct hook_spec *s, const struct rule *r, const struct
 static void add_file(struct hook_spec *s, char *path, const struct event *ev)
 {
 	s->name = xstrdup(path);
-	s->argv = xrealloc(NULL, 4 * sizeof(*s->argv));
+	s->argv = xmalloc(4 * sizeof(*s->argv));
 	s->argv[0] = path;
 	s->argv[1] = iface_copy(ev);
 	s->argv[2] = xstrdup(event_name(ev->type));

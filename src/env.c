@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "log.h"
+#include "xalloc.h"
 
 #define MAX_VARS 40
 
@@ -38,9 +39,7 @@ static char **pack(const struct env_builder *b)
 
 	for (size_t i = 0; i < b->n; i++)
 		size += strlen(b->name[i]) + 1 + strlen(b->value[i]) + 1;
-	envp = malloc(size);
-	if (!envp)
-		fatal("env: malloc");
+	envp = xmalloc(size);
 	s = (char *)(envp + b->n + 1);
 	for (size_t i = 0; i < b->n; i++) {
 		size_t nl = strlen(b->name[i]), vl = strlen(b->value[i]);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "xalloc.h"
 
 struct hooksdir {
 	char *dir;
@@ -21,31 +22,9 @@ struct hooksdir {
 	size_t n_seen;
 };
 
-static void *xrealloc(void *old, size_t n)
-{
-	void *p = realloc(old, n ? n : 1);
-
-	if (!p)
-		fatal("hooksdir: realloc");
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		fatal("hooksdir: strdup");
-	return d;
-}
-
 static char *join(const char *dir, const char *name)
 {
-	char *out;
-
-	if (asprintf(&out, "%s/%s", dir, name) < 0)
-		fatal("hooksdir: asprintf");
-	return out;
+	return xasprintf("%s/%s", dir, name);
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -173,10 +152,8 @@ static void free_names(char **names, long n)
 
 struct hooksdir *hooksdir_new(const char *dir)
 {
-	struct hooksdir *hd = calloc(1, sizeof(*hd));
+	struct hooksdir *hd = xcalloc(1, sizeof(*hd));
 
-	if (!hd)
-		fatal("hooksdir: calloc");
 	hd->dir = xstrdup(dir);
 	return hd;
 }
@@ -258,8 +235,7 @@ size_t hooksdir_list(struct hooksdir *hd, enum event_type t, char ***paths)
 	*paths = NULL;
 	if (!hd)
 		return 0;
-	if (asprintf(&name, "%s.d", event_name(t)) < 0)
-		fatal("hooksdir: asprintf");
+	name = xasprintf("%s.d", event_name(t));
 	evdir = join(hd->dir, name);
 	free(name);
 	collect(hd, evdir, false, paths, &n);
@@ -279,13 +255,10 @@ __attribute__((format(printf, 4, 5))) static void report_fmt(hooksdir_report_fn 
 {
 	char *msg;
 	va_list ap;
-	int rc;
 
 	va_start(ap, fmt);
-	rc = vasprintf(&msg, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (rc < 0)
-		fatal("hooksdir: vasprintf");
 	report(ctx, is_error, msg);
 	free(msg);
 }

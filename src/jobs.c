@@ -14,6 +14,7 @@
 #include "log.h"
 #include "spawn.h"
 #include "watch.h"
+#include "xalloc.h"
 
 #define KILL_GRACE_MS 5000
 #define OUTPUT_LINE_MAX 1024
@@ -63,10 +64,8 @@ struct jobs {
 
 struct jobs *jobs_new(int epfd, unsigned max_jobs, unsigned timeout_s)
 {
-	struct jobs *j = calloc(1, sizeof(*j));
+	struct jobs *j = xcalloc(1, sizeof(*j));
 
-	if (!j)
-		fatal("calloc");
 	j->epfd = epfd;
 	jobs_set_limits(j, max_jobs, timeout_s);
 	return j;
@@ -273,9 +272,7 @@ static void start(struct jobs *j, struct queue *q)
 		pending_free(p);
 		return;
 	}
-	struct run *r = calloc(1, sizeof(*r));
-	if (!r)
-		fatal("calloc");
+	struct run *r = xcalloc(1, sizeof(*r));
 	r->j = j;
 	r->q = q;
 	r->name = p->spec.name;
@@ -337,9 +334,7 @@ void jobs_submit(struct jobs *j, int ifindex, const char *iface, const char *lab
 		if (q->ifindex == ifindex)
 			break;
 	if (!q) {
-		q = calloc(1, sizeof(*q));
-		if (!q)
-			fatal("calloc");
+		q = xcalloc(1, sizeof(*q));
 		q->ifindex = ifindex;
 		snprintf(q->iface, sizeof(q->iface), "%s", iface);
 		if (j->queues_tail)
@@ -349,9 +344,7 @@ void jobs_submit(struct jobs *j, int ifindex, const char *iface, const char *lab
 		j->queues_tail = q;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct pending *p = calloc(1, sizeof(*p));
-		if (!p)
-			fatal("calloc");
+		struct pending *p = xcalloc(1, sizeof(*p));
 		p->spec = specs[i];
 		snprintf(p->label, sizeof(p->label), "%s", label);
 		if (q->tail)

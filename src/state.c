@@ -4,16 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-
-	if (!p)
-		fatal("calloc");
-	return p;
-}
+#include "xalloc.h"
 
 void state_init(struct state *s)
 {
@@ -128,10 +119,8 @@ struct addr_entry *link_addr_find(struct link_entry *l, uint8_t family,
 static void *grow(void *arr, size_t *cap, size_t elem)
 {
 	size_t n = *cap ? *cap * 2 : 4;
-	void *p = realloc(arr, n * elem);
+	void *p = xrealloc(arr, n * elem);
 
-	if (!p)
-		fatal("realloc");
 	*cap = n;
 	return p;
 }

@@ -1,15 +1,14 @@
 /* Purpose: unit tests of the config parser: values, paths, rules_dir order,
  * and every class of error, all reported in one run with the right line. */
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "testfs.h"
 #include "unit.h"
 
 struct errs {
@@ -60,115 +59,56 @@ __attribute__((format(printf, 2, 3))) static bool has(const struct errs *e, cons
 	return found;
 }
 
-static char *tmpdir(void)
-{
-	char tmpl[] = "/tmp/ifhookd-cfg-XXXXXX";
-
-	if (!mkdtemp(tmpl))
-		abort();
-	return strdup(tmpl);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void rmtree(char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
-
-static char *path_in(const char *dir, const char *name)
-{
-	char *p;
-
-	if (asprintf(&p, "%s/%s", dir, name) < 0)
-		abort();
-	return p;
-}
-
-static void mkdir_in(const char *dir, const char *name)
-{
-	char *p = path_in(dir, name);
-
-	if (mkdir(p, 0755) != 0)
-		abort();
-	free(p);
-}
-
-/* Writes dir/name and returns its path (malloc'd). */
-__attribute__((format(printf, 4, 5))) static char *write_file(const char *dir, const char *name,
-							      mode_t mode, const char *fmt, ...)
-{
-	char *p = path_in(dir, name);
-	FILE *f = fopen(p, "w");
-	va_list ap;
-
-	if (!f)
-		abort();
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fclose(f);
-	chmod(p, mode);
-	return p;
-}
-
 /* A hooks dir with an executable "ok" and a non-executable "noexec". */
 static void make_hooks(const char *dir, const char *name)
 {
-	char *h = path_in(dir, name);
+	char *h = testfs_path(dir, name);
 
-	mkdir_in(dir, name);
-	free(write_file(h, "ok", 0755, "#!/bin/sh\n"));
-	free(write_file(h, "noexec", 0644, "#!/bin/sh\n"));
+	testfs_mkdir(dir, name);
+	testfs_hook(h, "ok", 0755);
+	testfs_hook(h, "noexec", 0644);
 	free(h);
 }
 
 TEST(config_good_file_builds_the_right_struct)
 {
-	char *d = tmpdir(), *conf, *want;
+	char *d = testfs_tmpdir("cfg"), *conf, *want;
 	struct errs e = {.n = 0};
 	struct config *cfg;
 	const struct rule *r;
 
 	make_hooks(d, "hooks");
-	mkdir_in(d, "rules");
-	conf = write_file(d, "ifhookd.conf", 0644,
-			  "; comment\n"
-			  "# another comment\n"
-			  "[daemon]\n"
-			  "hooks_dir = hooks ; relative to this file\n"
-			  "rules_dir = rules\n"
-			  "timeout = 12\n"
-			  "max_jobs = 3\n"
-			  "startup_events = no\n"
-			  "log = syslog\n"
-			  "ppp_ipv6_wait = 1.5\n"
-			  "\n"
-			  "[rule up]\n"
-			  "event = link-* !link-removed\n"
-			  "interface = eth* !eth9\n"
-			  "kind = ppp\n"
-			  "family = inet\n"
-			  "address = 203.0.113.0/24\n"
-			  "destination = default\n"
-			  "table = main\n"
-			  "run = ok --flag  a:b=c\n"
-			  "run = %s/hooks/ok #not-a-comment\n"
-			  "args = none\n"
-			  "[rule plain]\n"
-			  "run = ok\n"
-			  "table = 1000\n"
-			  "destination = 2001:db8::/32\n",
-			  d);
-	free(write_file(d, "rules/20-b.conf", 0644, "[rule b]\nrun = ok\n"));
-	free(write_file(d, "rules/10-a.conf", 0644, "[rule a]\nrun = ok\n"));
+	testfs_mkdir(d, "rules");
+	conf = testfs_write(d, "ifhookd.conf", 0644,
+			    "; comment\n"
+			    "# another comment\n"
+			    "[daemon]\n"
+			    "hooks_dir = hooks ; relative to this file\n"
+			    "rules_dir = rules\n"
+			    "timeout = 12\n"
+			    "max_jobs = 3\n"
+			    "startup_events = no\n"
+			    "log = syslog\n"
+			    "ppp_ipv6_wait = 1.5\n"
+			    "\n"
+			    "[rule up]\n"
+			    "event = link-* !link-removed\n"
+			    "interface = eth* !eth9\n"
+			    "kind = ppp\n"
+			    "family = inet\n"
+			    "address = 203.0.113.0/24\n"
+			    "destination = default\n"
+			    "table = main\n"
+			    "run = ok --flag  a:b=c\n"
+			    "run = %s/hooks/ok #not-a-comment\n"
+			    "args = none\n"
+			    "[rule plain]\n"
+			    "run = ok\n"
+			    "table = 1000\n"
+			    "destination = 2001:db8::/32\n",
+			    d);
+	free(testfs_write(d, "rules/20-b.conf", 0644, "[rule b]\nrun = ok\n"));
+	free(testfs_write(d, "rules/10-a.conf", 0644, "[rule a]\nrun = ok\n"));
 
 	cfg = config_load(conf, collect, &e);
 	CHECK(cfg != NULL);
@@ -178,10 +118,10 @@ TEST(config_good_file_builds_the_right_struct)
 	if (!cfg)
 		goto out;
 	CHECK_STR(cfg->path, conf);
-	want = path_in(d, "hooks");
+	want = testfs_path(d, "hooks");
 	CHECK_STR(cfg->hooks_dir, want);
 	free(want);
-	want = path_in(d, "rules");
+	want = testfs_path(d, "rules");
 	CHECK_STR(cfg->rules_dir, want);
 	free(want);
 	CHECK(cfg->hooks_dir_set && cfg->rules_dir_set);
@@ -219,7 +159,7 @@ TEST(config_good_file_builds_the_right_struct)
 	CHECK(r->args == ARGS_NONE);
 	CHECK(r->n_runs == 2);
 	if (r->n_runs == 2) {
-		want = path_in(d, "hooks/ok");
+		want = testfs_path(d, "hooks/ok");
 		CHECK(r->runs[0].argc == 3);
 		CHECK_STR(r->runs[0].argv[0], want);
 		CHECK_STR(r->runs[0].argv[1], "--flag");
@@ -241,7 +181,7 @@ TEST(config_good_file_builds_the_right_struct)
 	      r->destination.len == 32);
 
 	r = &cfg->rules[2];
-	want = path_in(d, "rules/10-a.conf");
+	want = testfs_path(d, "rules/10-a.conf");
 	CHECK_STR(r->file, want);
 	free(want);
 	CHECK(r->line == 1);
@@ -249,12 +189,12 @@ out:
 	config_free(cfg);
 	errs_clear(&e);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_defaults_for_an_empty_file)
 {
-	char *d = tmpdir(), *conf = write_file(d, "c.conf", 0644, "%s", "");
+	char *d = testfs_tmpdir("cfg"), *conf = testfs_write(d, "c.conf", 0644, "%s", "");
 	struct errs e = {.n = 0};
 	struct config *cfg = config_load(conf, collect, &e);
 	char *want;
@@ -270,22 +210,22 @@ TEST(config_defaults_for_an_empty_file)
 		CHECK(cfg->n_rules == 0);
 		/* Missing default directories are fine. */
 		CHECK(!cfg->hooks_dir_set && !cfg->rules_dir_set);
-		want = path_in(d, "hooks.d");
+		want = testfs_path(d, "hooks.d");
 		CHECK_STR(cfg->hooks_dir, want);
 		free(want);
-		want = path_in(d, "rules.d");
+		want = testfs_path(d, "rules.d");
 		CHECK_STR(cfg->rules_dir, want);
 		free(want);
 	}
 	config_free(cfg);
 	errs_clear(&e);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_missing_file_is_path_colon_message)
 {
-	char *d = tmpdir(), *conf = path_in(d, "nope.conf");
+	char *d = testfs_tmpdir("cfg"), *conf = testfs_path(d, "nope.conf");
 	struct errs e = {.n = 0};
 	struct config *cfg = config_load(conf, collect, &e);
 
@@ -294,7 +234,7 @@ TEST(config_missing_file_is_path_colon_message)
 	CHECK(has(&e, "%s: No such file or directory", conf));
 	errs_clear(&e);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 static char *repeat(char c, size_t n)
@@ -308,50 +248,50 @@ static char *repeat(char c, size_t n)
 
 TEST(config_every_error_in_one_run_with_its_line)
 {
-	char *d = tmpdir(), *conf;
+	char *d = testfs_tmpdir("cfg"), *conf;
 	char *pad = repeat('x', 240);
 	struct errs e = {.n = 0};
 	struct config *cfg;
 
 	make_hooks(d, "hooks.d");
-	conf = write_file(d, "ifhookd.conf", 0644,
-			  "[daemon]\n"		     /* 1 */
-			  "timeout = 0\n"	     /* 2 */
-			  "max_jobs = many\n"	     /* 3 */
-			  "startup_events = maybe\n" /* 4 */
-			  "log = journal\n"	     /* 5 */
-			  "ppp_ipv6_wait = -1\n"     /* 6 */
-			  "colour = blue\n"	     /* 7 */
-			  "timeout = 5\n"	     /* 8 */
-			  "this line is garbage\n"   /* 9 */
-			  "hooks_dir =\n"	     /* 10 */
-			  "[nonsense]\n"	     /* 11 */
-			  "whatever = 1\n"	     /* 12 */
-			  "[rule]\n"		     /* 13 */
-			  "run = ok\n"		     /* 14 */
-			  "[rule a]\n"		     /* 15 */
-			  "event = lnk-*\n"	     /* 16 */
-			  "interface = eth[0\n"	     /* 17 */
-			  "family = ipx\n"	     /* 18 */
-			  "address = 10.0.0.300\n"   /* 19 */
-			  "destination = 10.0.0.1/8\n" /* 20 */
-			  "table = local\n"	     /* 21 */
-			  "args = all\n"	     /* 22 */
-			  "kind = !\n"		     /* 23 */
-			  "run = missing\n"	     /* 24 */
-			  "run = noexec\n"	     /* 25 */
-			  "[rule a]\n"		     /* 26 */
-			  "bogus = 1\n"		     /* 27 */
-			  "table = 0\n"		     /* 28 */
-			  "x = %s\n"		     /* 29 */
-			  "[rule b] trailing\n"	     /* 30 */
-			  "[rule c]\n"		     /* 31 */
-			  "run = ok ; fine\n"	     /* 32 */
-			  "event = link-up\n"	     /* 33 */
-			  "event = link-down\n"	     /* 34 */
-			  "[daemon]\n"		     /* 35 */
-			  "rules_dir = nowhere\n",   /* 36 */
-			  pad);
+	conf = testfs_write(d, "ifhookd.conf", 0644,
+			    "[daemon]\n"		 /* 1 */
+			    "timeout = 0\n"		 /* 2 */
+			    "max_jobs = many\n"		 /* 3 */
+			    "startup_events = maybe\n"	 /* 4 */
+			    "log = journal\n"		 /* 5 */
+			    "ppp_ipv6_wait = -1\n"	 /* 6 */
+			    "colour = blue\n"		 /* 7 */
+			    "timeout = 5\n"		 /* 8 */
+			    "this line is garbage\n"	 /* 9 */
+			    "hooks_dir =\n"		 /* 10 */
+			    "[nonsense]\n"		 /* 11 */
+			    "whatever = 1\n"		 /* 12 */
+			    "[rule]\n"			 /* 13 */
+			    "run = ok\n"		 /* 14 */
+			    "[rule a]\n"		 /* 15 */
+			    "event = lnk-*\n"		 /* 16 */
+			    "interface = eth[0\n"	 /* 17 */
+			    "family = ipx\n"		 /* 18 */
+			    "address = 10.0.0.300\n"	 /* 19 */
+			    "destination = 10.0.0.1/8\n" /* 20 */
+			    "table = local\n"		 /* 21 */
+			    "args = all\n"		 /* 22 */
+			    "kind = !\n"		 /* 23 */
+			    "run = missing\n"		 /* 24 */
+			    "run = noexec\n"		 /* 25 */
+			    "[rule a]\n"		 /* 26 */
+			    "bogus = 1\n"		 /* 27 */
+			    "table = 0\n"		 /* 28 */
+			    "x = %s\n"			 /* 29 */
+			    "[rule b] trailing\n"	 /* 30 */
+			    "[rule c]\n"		 /* 31 */
+			    "run = ok ; fine\n"		 /* 32 */
+			    "event = link-up\n"		 /* 33 */
+			    "event = link-down\n"	 /* 34 */
+			    "[daemon]\n"		 /* 35 */
+			    "rules_dir = nowhere\n",	 /* 36 */
+			    pad);
 
 	cfg = config_load(conf, collect, &e);
 	CHECK(cfg == NULL);
@@ -402,25 +342,25 @@ TEST(config_every_error_in_one_run_with_its_line)
 	errs_clear(&e);
 	free(pad);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_long_line_limit_is_199_characters)
 {
-	char *d = tmpdir(), *conf;
+	char *d = testfs_tmpdir("cfg"), *conf;
 	char *ok = repeat('a', 199 - strlen("; ")), *bad = repeat('b', 200 - strlen("; "));
 	/* The tail of a split line would look like a key to plain inih. */
 	char *trap = repeat('c', 200);
 	struct errs e = {.n = 0};
 	struct config *cfg;
 
-	conf = write_file(d, "c.conf", 0644,
-			  "; %s\n"		/* 1: 199 characters, fine */
-			  "; %s\n"		/* 2: 200 characters */
-			  "[daemon]\n"		/* 3 */
-			  "; %s timeout = 7\n" /* 4 */
-			  "max_jobs = 0\n",	/* 5 */
-			  ok, bad, trap);
+	conf = testfs_write(d, "c.conf", 0644,
+			    "; %s\n"		 /* 1: 199 characters, fine */
+			    "; %s\n"		 /* 2: 200 characters */
+			    "[daemon]\n"	 /* 3 */
+			    "; %s timeout = 7\n" /* 4 */
+			    "max_jobs = 0\n",	 /* 5 */
+			    ok, bad, trap);
 	cfg = config_load(conf, collect, &e);
 	CHECK(cfg == NULL);
 	CHECK(has(&e, "%s:2: line too long (at most 199 characters)", conf));
@@ -433,24 +373,24 @@ TEST(config_long_line_limit_is_199_characters)
 	free(bad);
 	free(trap);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_indented_lines_are_ordinary_lines)
 {
-	char *d = tmpdir(), *conf;
+	char *d = testfs_tmpdir("cfg"), *conf;
 	struct errs e = {.n = 0};
 	struct config *cfg;
 
 	make_hooks(d, "hooks.d");
 	/* To plain inih, "  timeout = 9" would continue log's value. */
-	conf = write_file(d, "c.conf", 0644,
-			  "[daemon]\n"
-			  "log = syslog\n"
-			  "  timeout = 9\n"
-			  "\tmax_jobs = 2\n"
-			  "   [rule x]\n"
-			  "    run = ok\n");
+	conf = testfs_write(d, "c.conf", 0644,
+			    "[daemon]\n"
+			    "log = syslog\n"
+			    "  timeout = 9\n"
+			    "\tmax_jobs = 2\n"
+			    "   [rule x]\n"
+			    "    run = ok\n");
 	cfg = config_load(conf, collect, &e);
 	CHECK(cfg != NULL);
 	CHECK(e.n == 0);
@@ -465,23 +405,23 @@ TEST(config_indented_lines_are_ordinary_lines)
 	config_free(cfg);
 	errs_clear(&e);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_inline_comments)
 {
-	char *d = tmpdir(), *conf;
+	char *d = testfs_tmpdir("cfg"), *conf;
 	struct errs e = {.n = 0};
 	struct config *cfg;
 
 	make_hooks(d, "hooks.d");
-	conf = write_file(d, "c.conf", 0644,
-			  "[daemon] ; the daemon\n"
-			  "timeout = 5 ; seconds\n"
-			  "max_jobs = 4\t; tab before\n"
-			  "[rule x] ; a rule\n"
-			  "interface = a;b # c\n"
-			  "run = ok\n");
+	conf = testfs_write(d, "c.conf", 0644,
+			    "[daemon] ; the daemon\n"
+			    "timeout = 5 ; seconds\n"
+			    "max_jobs = 4\t; tab before\n"
+			    "[rule x] ; a rule\n"
+			    "interface = a;b # c\n"
+			    "run = ok\n");
 	cfg = config_load(conf, collect, &e);
 	CHECK(cfg != NULL);
 	if (!cfg)
@@ -501,48 +441,48 @@ TEST(config_inline_comments)
 	config_free(cfg);
 	errs_clear(&e);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_empty_value_after_inline_comment)
 {
-	char *d = tmpdir(), *conf;
+	char *d = testfs_tmpdir("cfg"), *conf;
 	struct errs e = {.n = 0};
 
-	conf = write_file(d, "c.conf", 0644, "[daemon]\ntimeout = ; nothing\n");
+	conf = testfs_write(d, "c.conf", 0644, "[daemon]\ntimeout = ; nothing\n");
 	CHECK(config_load(conf, collect, &e) == NULL);
 	CHECK(has(&e, "%s:2: timeout: empty value", conf));
 	CHECK(e.n == 1);
 	errs_clear(&e);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_relative_paths_from_the_config_dir)
 {
-	char *d = tmpdir(), *sub = path_in(d, "etc"), *conf, *want;
+	char *d = testfs_tmpdir("cfg"), *sub = testfs_path(d, "etc"), *conf, *want;
 	struct errs e = {.n = 0};
 	struct config *cfg;
 
-	mkdir_in(d, "etc");
+	testfs_mkdir(d, "etc");
 	make_hooks(d, "hooks");
-	mkdir_in(d, "rules");
-	conf = write_file(sub, "ifhookd.conf", 0644,
-			  "[daemon]\nhooks_dir = ../hooks\nrules_dir = %s/rules\n"
-			  "[rule r]\nrun = ok\n",
-			  d);
+	testfs_mkdir(d, "rules");
+	conf = testfs_write(sub, "ifhookd.conf", 0644,
+			    "[daemon]\nhooks_dir = ../hooks\nrules_dir = %s/rules\n"
+			    "[rule r]\nrun = ok\n",
+			    d);
 	cfg = config_load(conf, collect, &e);
 	CHECK(cfg != NULL);
 	if (!cfg)
 		errs_print(&e);
 	if (cfg) {
-		want = path_in(sub, "../hooks");
+		want = testfs_path(sub, "../hooks");
 		CHECK_STR(cfg->hooks_dir, want);
 		free(want);
-		want = path_in(d, "rules");
+		want = testfs_path(d, "rules");
 		CHECK_STR(cfg->rules_dir, want); /* absolute stays as is */
 		free(want);
-		want = path_in(sub, "../hooks/ok");
+		want = testfs_path(sub, "../hooks/ok");
 		CHECK_STR(cfg->rules[0].runs[0].argv[0], want);
 		free(want);
 	}
@@ -550,17 +490,17 @@ TEST(config_relative_paths_from_the_config_dir)
 	errs_clear(&e);
 	free(conf);
 	free(sub);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_path_without_directory)
 {
-	char *d = tmpdir(), *conf, cwd[4096];
+	char *d = testfs_tmpdir("cfg"), *conf, cwd[4096];
 	struct errs e = {.n = 0};
 	struct config *cfg;
 
 	make_hooks(d, "hooks.d");
-	conf = write_file(d, "ifhookd.conf", 0644, "[rule r]\nrun = ok\n");
+	conf = testfs_write(d, "ifhookd.conf", 0644, "[rule r]\nrun = ok\n");
 	if (!getcwd(cwd, sizeof(cwd)) || chdir(d) != 0)
 		abort();
 	cfg = config_load("ifhookd.conf", collect, &e);
@@ -577,27 +517,27 @@ TEST(config_path_without_directory)
 	config_free(cfg);
 	errs_clear(&e);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_rules_dir_in_byte_order)
 {
 	static const char *const files[] = {"B.conf", "a.conf", "10.conf", "9.conf", "_.conf"};
-	char *d = tmpdir(), *conf, *rd;
+	char *d = testfs_tmpdir("cfg"), *conf, *rd;
 	struct errs e = {.n = 0};
 	struct config *cfg;
 
 	make_hooks(d, "hooks.d");
-	mkdir_in(d, "rules.d");
-	rd = path_in(d, "rules.d");
+	testfs_mkdir(d, "rules.d");
+	rd = testfs_path(d, "rules.d");
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		free(write_file(rd, files[i], 0644, "[rule %s]\nrun = ok\n", files[i]));
+		free(testfs_write(rd, files[i], 0644, "[rule %s]\nrun = ok\n", files[i]));
 	/* Not rule files: */
-	free(write_file(rd, "x.conf.disabled", 0644, "garbage\n"));
-	free(write_file(rd, ".hidden.conf", 0644, "garbage\n"));
-	free(write_file(rd, "notes.txt", 0644, "garbage\n"));
-	mkdir_in(rd, "dir.conf");
-	conf = write_file(d, "c.conf", 0644, "[rule main]\nrun = ok\n");
+	free(testfs_write(rd, "x.conf.disabled", 0644, "garbage\n"));
+	free(testfs_write(rd, ".hidden.conf", 0644, "garbage\n"));
+	free(testfs_write(rd, "notes.txt", 0644, "garbage\n"));
+	testfs_mkdir(rd, "dir.conf");
+	conf = testfs_write(d, "c.conf", 0644, "[rule main]\nrun = ok\n");
 
 	cfg = config_load(conf, collect, &e);
 	CHECK(cfg != NULL);
@@ -618,28 +558,28 @@ TEST(config_rules_dir_in_byte_order)
 	errs_clear(&e);
 	free(rd);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_rules_dir_file_errors)
 {
-	char *d = tmpdir(), *conf, *f1, *f2;
+	char *d = testfs_tmpdir("cfg"), *conf, *f1, *f2;
 	struct errs e = {.n = 0};
 
 	make_hooks(d, "hooks.d");
-	mkdir_in(d, "rules.d");
-	conf = write_file(d, "c.conf", 0644, "[rule dup]\nrun = ok\n");
-	f1 = write_file(d, "rules.d/a.conf", 0644,
-			"timeout = 3\n"	 /* 1 */
-			"[daemon]\n"	 /* 2 */
-			"timeout = 3\n"	 /* 3: ignored, [daemon] was reported */
-			"[rule dup]\n"	 /* 4 */
-			"run = ok\n");	 /* 5 */
-	f2 = write_file(d, "rules.d/b.conf", 0644,
-			"\n"
-			"[rule other]\n" /* 2 */
-			"run = noexec\n" /* 3 */
-			"run = .\n");	 /* 4 */
+	testfs_mkdir(d, "rules.d");
+	conf = testfs_write(d, "c.conf", 0644, "[rule dup]\nrun = ok\n");
+	f1 = testfs_write(d, "rules.d/a.conf", 0644,
+			  "timeout = 3\n" /* 1 */
+			  "[daemon]\n"	  /* 2 */
+			  "timeout = 3\n" /* 3: ignored, [daemon] was reported */
+			  "[rule dup]\n"  /* 4 */
+			  "run = ok\n");  /* 5 */
+	f2 = testfs_write(d, "rules.d/b.conf", 0644,
+			  "\n"
+			  "[rule other]\n" /* 2 */
+			  "run = noexec\n" /* 3 */
+			  "run = .\n");	   /* 4 */
 	CHECK(config_load(conf, collect, &e) == NULL);
 	CHECK(has(&e, "%s:1: 'timeout' outside of a section; expected [rule NAME] first", f1));
 	CHECK(has(&e, "%s:2: [daemon] is only allowed in the main configuration file", f1));
@@ -653,17 +593,17 @@ TEST(config_rules_dir_file_errors)
 	free(f1);
 	free(f2);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_explicit_dirs_must_exist)
 {
-	char *d = tmpdir(), *conf, *file;
+	char *d = testfs_tmpdir("cfg"), *conf, *file;
 	struct errs e = {.n = 0};
 
-	file = write_file(d, "plainfile", 0644, "x\n");
-	conf = write_file(d, "c.conf", 0644,
-			  "[daemon]\nhooks_dir = nohooks\nrules_dir = plainfile\n");
+	file = testfs_write(d, "plainfile", 0644, "x\n");
+	conf = testfs_write(d, "c.conf", 0644,
+			    "[daemon]\nhooks_dir = nohooks\nrules_dir = plainfile\n");
 	CHECK(config_load(conf, collect, &e) == NULL);
 	CHECK(has(&e, "%s:2: hooks_dir: %s/nohooks: No such file or directory", conf, d));
 	CHECK(has(&e, "%s:3: rules_dir: %s is not a directory", conf, file));
@@ -673,14 +613,14 @@ TEST(config_explicit_dirs_must_exist)
 	errs_clear(&e);
 	free(file);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 /* Loads "[daemon]\n" + one line; returns the config (NULL on error) and
  * leaves messages in e. */
 static struct config *load_daemon_line(const char *dir, const char *line, struct errs *e)
 {
-	char *conf = write_file(dir, "one.conf", 0644, "[daemon]\n%s\n", line);
+	char *conf = testfs_write(dir, "one.conf", 0644, "[daemon]\n%s\n", line);
 	struct config *cfg = config_load(conf, collect, e);
 
 	free(conf);
@@ -722,7 +662,7 @@ TEST(config_numbers_and_booleans)
 		{"startup_events = no", true, 30, 8, 3000, 0},
 		{"startup_events = nope", false, 0, 0, 0, -1},
 	};
-	char *d = tmpdir();
+	char *d = testfs_tmpdir("cfg");
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct errs e = {.n = 0};
@@ -745,13 +685,13 @@ TEST(config_numbers_and_booleans)
 		config_free(cfg);
 		errs_clear(&e);
 	}
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 /* Loads one [rule] with the given extra line; returns the config or NULL. */
 static struct config *load_rule_line(const char *dir, const char *line, struct errs *e)
 {
-	char *conf = write_file(dir, "rule.conf", 0644, "[rule r]\nrun = ok\n%s\n", line);
+	char *conf = testfs_write(dir, "rule.conf", 0644, "[rule r]\nrun = ok\n%s\n", line);
 	struct config *cfg = config_load(conf, collect, e);
 
 	free(conf);
@@ -802,7 +742,7 @@ TEST(config_rule_values)
 		{"key: value", false},
 		{"= value", false},
 	};
-	char *d = tmpdir();
+	char *d = testfs_tmpdir("cfg");
 
 	make_hooks(d, "hooks.d");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -818,19 +758,19 @@ TEST(config_rule_values)
 		config_free(cfg);
 		errs_clear(&e);
 	}
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_family_contradictions)
 {
-	char *d = tmpdir(), *conf;
+	char *d = testfs_tmpdir("cfg"), *conf;
 	struct errs e = {.n = 0};
 
 	make_hooks(d, "hooks.d");
-	conf = write_file(d, "c.conf", 0644,
-			  "[rule r]\nrun = ok\nfamily = inet6\naddress = 192.0.2.0/24\n"
-			  "destination = 198.51.100.0/24\n"
-			  "[rule ok]\nrun = ok\nfamily = inet6\ndestination = default\n");
+	conf = testfs_write(d, "c.conf", 0644,
+			    "[rule r]\nrun = ok\nfamily = inet6\naddress = 192.0.2.0/24\n"
+			    "destination = 198.51.100.0/24\n"
+			    "[rule ok]\nrun = ok\nfamily = inet6\ndestination = default\n");
 	CHECK(config_load(conf, collect, &e) == NULL);
 	CHECK(has(&e, "%s:1: address 192.0.2.0/24 is not of family inet6", conf));
 	CHECK(has(&e, "%s:1: destination 198.51.100.0/24 is not of family inet6", conf));
@@ -839,21 +779,21 @@ TEST(config_family_contradictions)
 		errs_print(&e);
 	errs_clear(&e);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_bad_rule_names)
 {
-	char *d = tmpdir(), *conf;
+	char *d = testfs_tmpdir("cfg"), *conf;
 	struct errs e = {.n = 0};
 
 	make_hooks(d, "hooks.d");
-	conf = write_file(d, "c.conf", 0644,
-			  "[rule two words]\nrun = ok\n"
-			  "[daemon x]\n"
-			  "[rule ok ;comment]\n"
-			  "[rule fine] ; comment\nrun = ok\n"
-			  "[rule x]#\n");
+	conf = testfs_write(d, "c.conf", 0644,
+			    "[rule two words]\nrun = ok\n"
+			    "[daemon x]\n"
+			    "[rule ok ;comment]\n"
+			    "[rule fine] ; comment\nrun = ok\n"
+			    "[rule x]#\n");
 	CHECK(config_load(conf, collect, &e) == NULL);
 	CHECK(has(&e, "%s:1: rule name 'two words' must not contain blanks or control characters",
 		  conf));
@@ -865,18 +805,18 @@ TEST(config_bad_rule_names)
 		errs_print(&e);
 	errs_clear(&e);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(config_control_characters_are_escaped_in_messages)
 {
-	char *d = tmpdir(), *conf;
+	char *d = testfs_tmpdir("cfg"), *conf;
 	struct errs e = {.n = 0};
 
-	conf = write_file(d, "c.conf", 0644, "[daemon]\nlog = a\033[31mb\n");
+	conf = testfs_write(d, "c.conf", 0644, "[daemon]\nlog = a\033[31mb\n");
 	CHECK(config_load(conf, collect, &e) == NULL);
 	CHECK(has(&e, "%s:2: log: expected stderr or syslog, not 'a\\x1b[31mb'", conf));
 	errs_clear(&e);
 	free(conf);
-	rmtree(d);
+	testfs_rmtree(d);
 }

@@ -1,68 +1,12 @@
 /* Purpose: unit tests of dispatch: rules first in file order, then EVENT.d/,
  * then top-level hooks; argv in both args modes; RULE in the environment. */
-#include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "dispatch.h"
+#include "testfs.h"
 #include "unit.h"
-
-static char *tmpdir(void)
-{
-	char tmpl[] = "/tmp/ifhookd-dsp-XXXXXX";
-
-	if (!mkdtemp(tmpl))
-		abort();
-	return strdup(tmpl);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void rmtree(char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
-
-static char *in(const char *dir, const char *name)
-{
-	char *p;
-
-	if (asprintf(&p, "%s/%s", dir, name) < 0)
-		abort();
-	return p;
-}
-
-static void put(const char *dir, const char *name)
-{
-	char *p = in(dir, name);
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-
-	if (fd < 0)
-		abort();
-	close(fd);
-	chmod(p, 0755);
-	free(p);
-}
-
-static void mkd(const char *dir, const char *name)
-{
-	char *p = in(dir, name);
-
-	if (mkdir(p, 0755) != 0)
-		abort();
-	free(p);
-}
 
 /* "a b c" for an argv. */
 static char *joined(char **argv)
@@ -133,19 +77,19 @@ static void clear_all(struct hook_spec *specs, size_t n)
 
 TEST(dispatch_rules_then_event_dir_then_top_level)
 {
-	char *d = tmpdir(), *p;
+	char *d = testfs_tmpdir("dsp"), *p;
 	struct hooksdir *hd;
 	struct hook_spec *s;
 	struct event ev = link_up("eth0");
 	size_t n;
 
-	put(d, "b-top");
-	put(d, "a-top");
-	mkd(d, "link-up.d");
-	put(d, "link-up.d/z-ev");
-	put(d, "link-up.d/m-ev");
-	mkd(d, "link-down.d");
-	put(d, "link-down.d/not-for-up");
+	testfs_hook(d, "b-top", 0755);
+	testfs_hook(d, "a-top", 0755);
+	testfs_mkdir(d, "link-up.d");
+	testfs_hook(d, "link-up.d/z-ev", 0755);
+	testfs_hook(d, "link-up.d/m-ev", 0755);
+	testfs_mkdir(d, "link-down.d");
+	testfs_hook(d, "link-down.d/not-for-up", 0755);
 	hd = hooksdir_new(d);
 
 	n = dispatch_build(&cfg, hd, &ev, &s);
@@ -162,7 +106,7 @@ TEST(dispatch_rules_then_event_dir_then_top_level)
 	CHECK_STR(env_get(s[0].envp, "RULE"), "first");
 	CHECK_STR(env_get(s[2].envp, "RULE"), "last");
 
-	p = in(d, "link-up.d/m-ev");
+	p = testfs_path(d, "link-up.d/m-ev");
 	CHECK_STR(s[3].name, p);
 	CHECK(s[3].argv[0] && strcmp(s[3].argv[0], p) == 0);
 	free(p);
@@ -180,7 +124,7 @@ TEST(dispatch_rules_then_event_dir_then_top_level)
 out:
 	clear_all(s, n);
 	hooksdir_free(hd);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(dispatch_rule_globs_select_rules)
@@ -201,16 +145,16 @@ TEST(dispatch_rule_globs_select_rules)
 
 TEST(dispatch_route_events_skip_top_level)
 {
-	char *d = tmpdir();
+	char *d = testfs_tmpdir("dsp");
 	struct hooksdir *hd;
 	struct hook_spec *s;
 	struct event ev;
 	struct config none = {0};
 	size_t n;
 
-	put(d, "top");
-	mkd(d, "route-added.d");
-	put(d, "route-added.d/r");
+	testfs_hook(d, "top", 0755);
+	testfs_mkdir(d, "route-added.d");
+	testfs_hook(d, "route-added.d/r", 0755);
 	hd = hooksdir_new(d);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_ROUTE_ADDED;
@@ -232,7 +176,7 @@ TEST(dispatch_route_events_skip_top_level)
 	CHECK(n == 0);
 	CHECK(s == NULL);
 	hooksdir_free(hd);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(dispatch_metacharacters_are_one_argument)

@@ -1,6 +1,5 @@
 /* Purpose: unit tests of the hook environment: the exact variables of each
  * event kind, the kernel names, and names with shell metacharacters. */
-#include <arpa/inet.h>
 #include <net/if_arp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,20 +7,10 @@
 #include <sys/socket.h>
 
 #include "env.h"
+#include "testip.h"
 #include "unit.h"
 
 #define P "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
-
-static struct ipaddr ip(const char *s)
-{
-	struct ipaddr a = {0};
-
-	if (inet_pton(AF_INET, s, a.bytes) == 1)
-		a.family = AF_INET;
-	else if (inet_pton(AF_INET6, s, a.bytes) == 1)
-		a.family = AF_INET6;
-	return a;
-}
 
 /* The whole environment as "A=1\nB=2\n", in order (malloc'd). */
 static char *env_text(const struct event *ev, const char *rule)
@@ -118,7 +107,7 @@ TEST(env_address_added_v6)
 	char *got;
 
 	ev.family = AF_INET6;
-	ev.address.addr = ip("2001:db8::1");
+	ev.address.addr = testip_addr("2001:db8::1");
 	ev.address.prefixlen = 64;
 	ev.address.scope = 0;
 	got = env_text(&ev, "");
@@ -134,10 +123,10 @@ TEST(env_address_removed_with_peer)
 	char *got;
 
 	ev.family = AF_INET;
-	ev.address.addr = ip("192.0.2.1");
+	ev.address.addr = testip_addr("192.0.2.1");
 	ev.address.prefixlen = 32;
 	ev.address.scope = 253;
-	ev.address.peer = ip("192.0.2.2");
+	ev.address.peer = testip_addr("192.0.2.2");
 	got = env_text(&ev, "r");
 	CHECK_STR(got, "EVENT=address-removed\nIFACE=eth0\nIFINDEX=2\nEVENT_ORIGIN=kernel\n"
 		       "EVENT_SEQ=42\nRULE=r\n" P LINK_FACTS
@@ -152,9 +141,9 @@ TEST(env_route_default_via_gateway)
 	char *got;
 
 	ev.family = AF_INET;
-	ev.route.dst = ip("0.0.0.0");
+	ev.route.dst = testip_addr("0.0.0.0");
 	ev.route.dst_len = 0;
-	ev.route.gateway = ip("192.0.2.254");
+	ev.route.gateway = testip_addr("192.0.2.254");
 	ev.route.table = 254;
 	ev.route.protocol = 16; /* RTPROT_DHCP */
 	ev.route.metric = 100;
@@ -175,7 +164,7 @@ TEST(env_route_without_device)
 	ev.type = EV_ROUTE_REMOVED;
 	ev.seq = 7;
 	ev.family = AF_INET6;
-	ev.route.dst = ip("2001:db8:1::");
+	ev.route.dst = testip_addr("2001:db8:1::");
 	ev.route.dst_len = 48;
 	ev.route.table = 1000;
 	ev.route.protocol = 99;
@@ -203,8 +192,8 @@ TEST(env_ppp_connect)
 	ev.link.ip4_addrs = "192.0.2.1/32";
 	ev.link.ip6_addrs = NULL;
 	ev.family = AF_INET;
-	ev.ppp.local = ip("192.0.2.1");
-	ev.ppp.remote = ip("192.0.2.2");
+	ev.ppp.local = testip_addr("192.0.2.1");
+	ev.ppp.remote = testip_addr("192.0.2.2");
 	got = env_text(&ev, "");
 	CHECK_STR(got, "EVENT=ppp-connect\nIFACE=ppp0\nIFINDEX=12\nEVENT_ORIGIN=kernel\n"
 		       "EVENT_SEQ=42\nRULE=\n" P
@@ -223,8 +212,8 @@ TEST(env_ppp_disconnect_ipv6_only)
 	ev.link.up = false;
 	ev.link.type = ARPHRD_PPP;
 	ev.family = AF_INET6;
-	ev.ppp.local = ip("fe80::1");
-	ev.ppp.remote = ip("fe80::2");
+	ev.ppp.local = testip_addr("fe80::1");
+	ev.ppp.remote = testip_addr("fe80::2");
 	got = env_text(&ev, "");
 	CHECK(strstr(got, "\nFAMILY=inet6\nPPP_IFACE=ppp1\nPPP_LOCAL=fe80::1\n"
 			  "PPP_REMOTE=fe80::2\n") != NULL);

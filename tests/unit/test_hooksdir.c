@@ -1,8 +1,5 @@
 /* Purpose: unit tests of hooks.d lookup: skipped files and why, byte order,
  * EVENT.d directories, route events, and skips logged only once. */
-#include <fcntl.h>
-#include <ftw.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,62 +8,8 @@
 
 #include "hooksdir.h"
 #include "log.h"
+#include "testfs.h"
 #include "unit.h"
-
-static char *tmpdir(void)
-{
-	char tmpl[] = "/tmp/ifhookd-hd-XXXXXX";
-
-	if (!mkdtemp(tmpl))
-		abort();
-	return strdup(tmpl);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void rmtree(char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
-
-static char *in(const char *dir, const char *name)
-{
-	char *p;
-
-	if (asprintf(&p, "%s/%s", dir, name) < 0)
-		abort();
-	return p;
-}
-
-static void put(const char *dir, const char *name, mode_t mode)
-{
-	char *p = in(dir, name);
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, mode);
-
-	if (fd < 0)
-		abort();
-	if (write(fd, "#!/bin/sh\n", 10) != 10)
-		abort();
-	close(fd);
-	chmod(p, mode);
-	free(p);
-}
-
-static void mkd(const char *dir, const char *name)
-{
-	char *p = in(dir, name);
-
-	if (mkdir(p, 0755) != 0)
-		abort();
-	free(p);
-}
 
 /* stderr captured into a temp file while a piece of code runs. */
 struct capture {
@@ -132,41 +75,41 @@ static char *list_names(struct hooksdir *hd, const char *dir, enum event_type t)
 
 static void make_tree(const char *d)
 {
-	char *fifo = in(d, "fifo");
+	char *fifo = testfs_path(d, "fifo");
 
-	put(d, "50-run", 0755);
-	put(d, "foo.sh", 0755);  /* run-parts would skip it; we do not */
-	put(d, "Zeta", 0755);	  /* byte order: upper case first */
-	put(d, "10-first", 0755);
-	put(d, ".hidden", 0755); /* silent */
-	put(d, "old~", 0755);
-	put(d, "x.dpkg-old", 0755);
-	put(d, "x.dpkg-dist", 0755);
-	put(d, "y.rpmnew", 0755);
-	put(d, "y.rpmsave", 0755);
-	put(d, "y.rpmorig", 0755);
-	put(d, ".z.swp", 0644);	  /* dotfile: silent */
-	put(d, "z.swp", 0755);
-	put(d, "w.disabled", 0755);
-	put(d, "readme", 0644);
-	mkd(d, "subdir");
+	testfs_hook(d, "50-run", 0755);
+	testfs_hook(d, "foo.sh", 0755);  /* run-parts would skip it; we do not */
+	testfs_hook(d, "Zeta", 0755);	  /* byte order: upper case first */
+	testfs_hook(d, "10-first", 0755);
+	testfs_hook(d, ".hidden", 0755); /* silent */
+	testfs_hook(d, "old~", 0755);
+	testfs_hook(d, "x.dpkg-old", 0755);
+	testfs_hook(d, "x.dpkg-dist", 0755);
+	testfs_hook(d, "y.rpmnew", 0755);
+	testfs_hook(d, "y.rpmsave", 0755);
+	testfs_hook(d, "y.rpmorig", 0755);
+	testfs_hook(d, ".z.swp", 0644);	  /* dotfile: silent */
+	testfs_hook(d, "z.swp", 0755);
+	testfs_hook(d, "w.disabled", 0755);
+	testfs_hook(d, "readme", 0644);
+	testfs_mkdir(d, "subdir");
 	if (mkfifo(fifo, 0755) != 0)
 		abort();
 	free(fifo);
-	mkd(d, "link-up.d");
-	put(d, "link-up.d/20-b", 0755);
-	put(d, "link-up.d/10-a", 0755);
-	put(d, "link-up.d/off~", 0755);
-	mkd(d, "link-up.d/nested");
-	mkd(d, "route-added.d");
-	put(d, "route-added.d/r", 0755);
-	mkd(d, "bogus.d");
-	put(d, "bogus.d/never", 0755);
+	testfs_mkdir(d, "link-up.d");
+	testfs_hook(d, "link-up.d/20-b", 0755);
+	testfs_hook(d, "link-up.d/10-a", 0755);
+	testfs_hook(d, "link-up.d/off~", 0755);
+	testfs_mkdir(d, "link-up.d/nested");
+	testfs_mkdir(d, "route-added.d");
+	testfs_hook(d, "route-added.d/r", 0755);
+	testfs_mkdir(d, "bogus.d");
+	testfs_hook(d, "bogus.d/never", 0755);
 }
 
 TEST(hooksdir_order_and_skips)
 {
-	char *d = tmpdir(), *got, *log;
+	char *d = testfs_tmpdir("hd"), *got, *log;
 	struct hooksdir *hd;
 	struct capture c;
 
@@ -207,16 +150,16 @@ TEST(hooksdir_order_and_skips)
 	free(got);
 	free(log);
 	hooksdir_free(hd);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(hooksdir_a_new_reason_is_logged_again)
 {
-	char *d = tmpdir(), *got, *log, *p;
+	char *d = testfs_tmpdir("hd"), *got, *log, *p;
 	struct hooksdir *hd;
 	struct capture c;
 
-	put(d, "h", 0644);
+	testfs_hook(d, "h", 0644);
 	hd = hooksdir_new(d);
 	capture_start(&c);
 	free(list_names(hd, d, EV_LINK_DOWN));
@@ -226,7 +169,7 @@ TEST(hooksdir_a_new_reason_is_logged_again)
 	free(log);
 
 	/* Read afresh at every call: a fix takes effect at once. */
-	p = in(d, "h");
+	p = testfs_path(d, "h");
 	chmod(p, 0755);
 	got = list_names(hd, d, EV_LINK_DOWN);
 	CHECK_STR(got, "h");
@@ -242,12 +185,12 @@ TEST(hooksdir_a_new_reason_is_logged_again)
 	free(log);
 	free(p);
 	hooksdir_free(hd);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(hooksdir_route_events_use_only_their_directory)
 {
-	char *d = tmpdir(), *got;
+	char *d = testfs_tmpdir("hd"), *got;
 	struct hooksdir *hd;
 	struct capture c;
 
@@ -273,12 +216,13 @@ TEST(hooksdir_route_events_use_only_their_directory)
 	CHECK_STR(got, "10-first 50-run Zeta foo.sh");
 	free(got);
 	hooksdir_free(hd);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 TEST(hooksdir_missing_dir_and_symlinks)
 {
-	char *d = tmpdir(), *missing = in(d, "nope"), *got, *log, *target, *link;
+	char *d = testfs_tmpdir("hd"), *missing = testfs_path(d, "nope");
+	char *got, *log, *target, *link;
 	struct hooksdir *hd = hooksdir_new(missing);
 	char **paths = (char **)1;
 	struct capture c;
@@ -293,13 +237,13 @@ TEST(hooksdir_missing_dir_and_symlinks)
 	CHECK(hooksdir_list(NULL, EV_LINK_UP, &paths) == 0);
 
 	/* A symlink to an executable is a hook; a dangling one is skipped. */
-	put(d, "real", 0755);
-	target = in(d, "real");
-	link = in(d, "via-link");
+	testfs_hook(d, "real", 0755);
+	target = testfs_path(d, "real");
+	link = testfs_path(d, "via-link");
 	if (symlink(target, link) != 0)
 		abort();
 	free(link);
-	link = in(d, "dangling");
+	link = testfs_path(d, "dangling");
 	if (symlink(missing, link) != 0)
 		abort();
 	hd = hooksdir_new(d);
@@ -314,7 +258,7 @@ TEST(hooksdir_missing_dir_and_symlinks)
 	free(link);
 	free(target);
 	free(missing);
-	rmtree(d);
+	testfs_rmtree(d);
 }
 
 struct reports {
@@ -337,7 +281,7 @@ static void on_report(void *ctx, bool is_error, const char *msg)
 
 TEST(hooksdir_check_reports_everything)
 {
-	char *d = tmpdir(), *missing = in(d, "nope");
+	char *d = testfs_tmpdir("hd"), *missing = testfs_path(d, "nope");
 	struct reports r = {.errors = 0};
 	int n;
 
@@ -359,5 +303,5 @@ TEST(hooksdir_check_reports_everything)
 	CHECK(r.errors == 1);
 	CHECK(strstr(r.text, "/nope: No such file or directory\n") != NULL);
 	free(missing);
-	rmtree(d);
+	testfs_rmtree(d);
 }

@@ -1,29 +1,18 @@
 /* Purpose: unit tests of rule matching: globs, exclusions, kind, family,
  * address, destination and table, each against the events they apply to. */
-#include <arpa/inet.h>
 #include <net/if_arp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "rules.h"
+#include "testip.h"
 #include "unit.h"
 
 /* Globs from a string literal array; pointers into static storage. */
 #define GLOBS(P, N)                                                                \
 	((struct globs){.pos = (P), .n_pos = sizeof(P) / sizeof(*(P)), .neg = (N),         \
 			.n_neg = sizeof(N) / sizeof(*(N))})
-
-static struct ipaddr ip(const char *s)
-{
-	struct ipaddr a = {0};
-
-	if (inet_pton(AF_INET, s, a.bytes) == 1)
-		a.family = AF_INET;
-	else if (inet_pton(AF_INET6, s, a.bytes) == 1)
-		a.family = AF_INET6;
-	return a;
-}
 
 static struct ipprefix pfx(const char *s)
 {
@@ -52,7 +41,7 @@ static struct event addr_event(const char *iface, const char *addr, uint8_t len)
 {
 	struct event ev = link_event(EV_ADDRESS_ADDED, iface, "");
 
-	ev.address.addr = ip(addr);
+	ev.address.addr = testip_addr(addr);
 	ev.address.prefixlen = len;
 	ev.family = ev.address.addr.family;
 	return ev;
@@ -64,7 +53,7 @@ static struct event route_event(const char *dst, uint8_t len, uint32_t table)
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_ROUTE_ADDED;
-	ev.route.dst = ip(dst);
+	ev.route.dst = testip_addr(dst);
 	ev.route.dst_len = len;
 	ev.route.table = table;
 	ev.family = ev.route.dst.family;
@@ -76,7 +65,7 @@ static struct event ppp_event(const char *local)
 	struct event ev = link_event(EV_PPP_CONNECT, "ppp0", "ppp");
 
 	ev.link.type = ARPHRD_PPP;
-	ev.ppp.local = ip(local);
+	ev.ppp.local = testip_addr(local);
 	ev.family = ev.ppp.local.family;
 	return ev;
 }
