@@ -183,6 +183,8 @@ static void ppp_check(struct classify *c, struct link_entry *l)
 		l->ppp_v6_deadline_ms = c->now_ms + c->ppp_ipv6_wait_ms;
 		if (!l->ppp_v6_deadline_ms)
 			l->ppp_v6_deadline_ms = 1;
+		if (!c->ppp_deadline_hint_ms || l->ppp_v6_deadline_ms < c->ppp_deadline_hint_ms)
+			c->ppp_deadline_hint_ms = l->ppp_v6_deadline_ms;
 	}
 }
 
@@ -563,18 +565,20 @@ static void scan_deadline(void *ctx, struct link_entry *l)
 
 uint64_t classify_next_deadline(struct classify *c)
 {
-	struct deadline_scan s = { .c = c };
-
-	state_links_foreach(&c->st, scan_deadline, &s);
-	return s.min;
+	return c->ppp_deadline_hint_ms;
 }
 
 void classify_tick(struct classify *c, uint64_t now_ms)
 {
 	struct deadline_scan s = { .c = c, .fire = true };
 
+	/* Called after every wakeup: the links are scanned only when a
+	 * deadline may be due, never per message. */
+	if (!c->ppp_deadline_hint_ms || now_ms < c->ppp_deadline_hint_ms)
+		return;
 	c->now_ms = now_ms;
 	state_links_foreach(&c->st, scan_deadline, &s);
+	c->ppp_deadline_hint_ms = s.min;
 }
 
 void classify_sync_begin(struct classify *c, enum sync_class cls)

@@ -21,6 +21,9 @@ struct classify {
 	uint64_t seq;       /* last EVENT_SEQ handed out */
 	uint64_t now_ms;    /* time of the message being applied */
 	unsigned ppp_ipv6_wait_ms;
+	/* Earliest PPP IPv6 deadline armed (0 = none). It may be stale-early
+	 * after a disconnect; that costs one scan, not a missed deadline. */
+	uint64_t ppp_deadline_hint_ms;
 	uint32_t gen[3];    /* per object class, for resync sweeps: link, addr, route */
 	bool want_route_resync; /* a multipath/nexthop route may have gone silently */
 	uint64_t ignored_links; /* AF_BRIDGE and other non-device link messages */

@@ -175,6 +175,8 @@ static void on_signal(struct watch *w, uint32_t events)
 	while (read(w->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			reload(d);
+		} else if (si.ssi_signo == SIGCHLD) {
+			jobs_child_exited(d->jobs);
 		} else if (!d->stopping) {
 			log_info("exiting on SIG%s", sigabbrev_np((int)si.ssi_signo));
 			d->stopping = true;
@@ -195,6 +197,8 @@ static int setup_signals(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	/* Needed only for hooks without a pidfd (kernel before 5.3, valgrind). */
+	sigaddset(&set, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -198,22 +198,22 @@ static void release_slot(struct run *r)
 	queue_unlink_if_empty(j, q);
 }
 
-static void on_exit_ready(struct watch *w, uint32_t events)
+static void check_exit(struct run *r)
 {
-	struct run *r = (struct run *)((char *)w - offsetof(struct run, pid_w));
 	struct jobs *j = r->j;
 	siginfo_t si = { 0 };
 
-	(void)events;
-	if (r->dead || r->pid_w.fd < 0)
+	if (r->dead || r->exited)
 		return;
 	/* WNOWAIT: learn the status but leave the zombie, so the process group
 	 * id stays ours until any pending group kill is done. */
 	if (waitid(P_PID, (id_t)r->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
 		return;
-	int fd = r->pid_w.fd;
-	watch_del(j->epfd, &r->pid_w);
-	close(fd);
+	if (r->pid_w.fd >= 0) {
+		int fd = r->pid_w.fd;
+		watch_del(j->epfd, &r->pid_w);
+		close(fd);
+	}
 	if (r->out_w.fd >= 0)
 		read_output(r); /* log what it printed before its exit line */
 	r->exited = true;
@@ -223,12 +223,36 @@ static void on_exit_ready(struct watch *w, uint32_t events)
 	pump(j);
 }
 
+static void on_exit_ready(struct watch *w, uint32_t events)
+{
+	(void)events;
+	check_exit((struct run *)((char *)w - offsetof(struct run, pid_w)));
+}
+
+void jobs_child_exited(struct jobs *j)
+{
+	/* Only runs without a pidfd (kernel before 5.3, or valgrind) wait for
+	 * SIGCHLD; the others learn of their exit from the pidfd. */
+	for (struct run *r = j->runs, *next; r; r = next) {
+		next = r->next;
+		if (r->pid_w.fd < 0)
+			check_exit(r);
+	}
+}
+
 static void run_maybe_free(struct run *r)
 {
 	struct jobs *j = r->j;
 
-	if (!r->exited || r->out_w.fd >= 0 || r->kill_ms)
+	if (!r->exited || r->out_w.fd >= 0)
 		return;
+	/* A pending group kill matters only while something in the group,
+	 * other than the zombie leader we keep, is still alive. */
+	if (r->kill_ms) {
+		if (process_group_alive(r->pid))
+			return;
+		r->kill_ms = 0;
+	}
 	waitpid(r->pid, NULL, 0); /* reap the zombie kept by WNOWAIT */
 	for (struct run **pp = &j->runs; *pp; pp = &(*pp)->next)
 		if (*pp == r) {
@@ -281,7 +305,7 @@ static void start(struct jobs *j, struct queue *q)
 	r->started_ms = mono_ms();
 	r->deadline_ms = r->started_ms + (uint64_t)j->timeout_s * 1000;
 	r->pid_w.fd = r->out_w.fd = -1;
-	if (watch_add(j->epfd, &r->pid_w, sp.pidfd, EPOLLIN, on_exit_ready) < 0 ||
+	if ((sp.pidfd >= 0 && watch_add(j->epfd, &r->pid_w, sp.pidfd, EPOLLIN, on_exit_ready) < 0) ||
 	    watch_add(j->epfd, &r->out_w, sp.out_fd, EPOLLIN, on_output) < 0)
 		fatal("epoll_ctl");
 	r->next = j->runs;
@@ -374,7 +398,7 @@ void jobs_tick(struct jobs *j, uint64_t now_ms)
 		} else if (r->kill_ms && now_ms >= r->kill_ms) {
 			/* Whatever of the group survived SIGTERM, the leader's
 			 * background children included, goes now. */
-			if (kill(-r->pid, SIGKILL) == 0)
+			if (process_group_alive(r->pid) && kill(-r->pid, SIGKILL) == 0)
 				log_debug("hook %s[%d]: SIGKILL to its process group", r->name,
 					  (int)r->pid);
 			r->kill_ms = 0;

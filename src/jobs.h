@@ -24,6 +24,9 @@ void jobs_set_limits(struct jobs *j, unsigned max_jobs, unsigned timeout_s);
 void jobs_submit(struct jobs *j, int ifindex, const char *iface, const char *label,
 		 struct hook_spec *specs, size_t n);
 
+/* The daemon got SIGCHLD: notice exits of hooks that have no pidfd. */
+void jobs_child_exited(struct jobs *j);
+
 /* Deadline work (timeouts, group kills) due at now; next deadline or 0. */
 void jobs_tick(struct jobs *j, uint64_t now_ms);
 uint64_t jobs_next_deadline(const struct jobs *j);

