@@ -263,6 +263,9 @@ struct config *config_load(const char *path, config_error_fn err, void *ctx)
 	cfg->startup_events = true;
 	cfg->log = LOG_TO_STDERR;
 	cfg->ppp_ipv6_wait_ms = 3000;
+	/* A busy router's burst (a BGP session flap) fits; the kernel's default
+	 * of 212992 bytes overflows within a few thousand routes. */
+	cfg->rcvbuf = 8u * 1024 * 1024;
 
 	/* Without the main file there is nothing to say about the rest. */
 	if (!cfg_parse_file(&p, cfg->path, true))

@@ -41,6 +41,12 @@ struct rule {
 	struct command *runs;
 	size_t n_runs;
 	enum args_mode args;
+	/* Debounce: fire only if the new state still holds this long; a revert
+	 * inside the delay cancels both silently. delay_up applies to link-up and
+	 * ppp-connect, delay_down to link-down and ppp-disconnect (default: delay). */
+	unsigned delay_ms;
+	unsigned delay_up_ms, delay_down_ms;
+	bool has_delay_up, has_delay_down;
 };
 
 struct config {
@@ -54,6 +60,7 @@ struct config {
 	bool startup_events;
 	enum log_target log;
 	unsigned ppp_ipv6_wait_ms; /* how long ppp-connect waits for IPv4 once IPv6 is there */
+	unsigned rcvbuf;           /* netlink event socket receive buffer, bytes */
 	struct rule *rules;
 	size_t n_rules;
 };

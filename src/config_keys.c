@@ -23,6 +23,7 @@ static const char *const daemon_keys[DK_COUNT] = {
 	[DK_STARTUP_EVENTS] = "startup_events",
 	[DK_LOG] = "log",
 	[DK_PPP_IPV6_WAIT] = "ppp_ipv6_wait",
+	[DK_RCVBUF] = "rcvbuf",
 };
 
 const char *const cfg_rule_keys[RK_COUNT] = {
@@ -35,6 +36,9 @@ const char *const cfg_rule_keys[RK_COUNT] = {
 	[RK_TABLE] = "table",
 	[RK_RUN] = "run",
 	[RK_ARGS] = "args",
+	[RK_DELAY] = "delay",
+	[RK_DELAY_UP] = "delay_up",
+	[RK_DELAY_DOWN] = "delay_down",
 };
 
 /* The index of name in keys[n], after the checks every section makes: the
@@ -181,6 +185,25 @@ static void rule_key(struct parser *p, const char *name, const char *value)
 			cfg_err(p, p->path, p->line, "args: expected iface-event or none, not '%s'",
 				SAFE(safe, value));
 		break;
+	case RK_DELAY:
+	case RK_DELAY_UP:
+	case RK_DELAY_DOWN: {
+		unsigned ms;
+		if (!cfg_parse_seconds_ms(value, MAX_SECONDS, &ms)) {
+			cfg_err(p, p->path, p->line,
+				"%s: expected seconds (2, 1.5s) or milliseconds (250ms), not '%s'",
+				name, SAFE(safe, value));
+		} else if (key == RK_DELAY) {
+			r->delay_ms = ms;
+		} else if (key == RK_DELAY_UP) {
+			r->delay_up_ms = ms;
+			r->has_delay_up = true;
+		} else {
+			r->delay_down_ms = ms;
+			r->has_delay_down = true;
+		}
+		break;
+	}
 	case RK_COUNT:
 		break;
 	}
@@ -242,6 +265,15 @@ static void daemon_key(struct parser *p, const char *name, const char *value)
 				"ppp_ipv6_wait: expected seconds from 0 to %d with at most 3 "
 				"decimals, not '%s'",
 				MAX_SECONDS, SAFE(safe, value));
+		break;
+	case DK_RCVBUF:
+		/* At least 1K (tests force overruns with tiny buffers); at most 1G. */
+		if (cfg_parse_size(value, 1ull << 30, &n) && n >= 1024)
+			cfg->rcvbuf = (unsigned)n;
+		else
+			cfg_err(p, p->path, p->line,
+				"rcvbuf: expected bytes from 1K to 1G (8M, 512K, 65536), not '%s'",
+				SAFE(safe, value));
 		break;
 	case DK_COUNT:
 		break;

@@ -18,6 +18,7 @@ enum daemon_key {
 	DK_STARTUP_EVENTS,
 	DK_LOG,
 	DK_PPP_IPV6_WAIT,
+	DK_RCVBUF,
 	DK_COUNT
 };
 
@@ -31,6 +32,9 @@ enum rule_key {
 	RK_TABLE,
 	RK_RUN,
 	RK_ARGS,
+	RK_DELAY,
+	RK_DELAY_UP,
+	RK_DELAY_DOWN,
 	RK_COUNT
 };
 
@@ -95,6 +99,8 @@ char *cfg_join_path(const char *dir, const char *rel);
 char *cfg_dir_of(const char *path);
 bool cfg_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
 bool cfg_parse_seconds_ms(const char *s, unsigned long long max_s, unsigned *ms);
+/* Bytes with an optional K, M or G suffix (powers of 1024). */
+bool cfg_parse_size(const char *s, unsigned long long max, unsigned long long *out);
 bool cfg_parse_bool(const char *s, bool *out);
 void cfg_parse_globs(struct parser *p, enum rule_key key, const char *value, struct globs *g);
 void cfg_globs_free(struct globs *g);

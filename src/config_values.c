@@ -57,7 +57,8 @@ bool cfg_parse_uint(const char *s, unsigned long long max, unsigned long long *o
 	return true;
 }
 
-/* Seconds with up to three decimals ("1.5") into milliseconds. */
+/* Seconds with up to three decimals ("1.5", "1.5s"), or "250ms", into
+ * milliseconds. */
 bool cfg_parse_seconds_ms(const char *s, unsigned long long max_s, unsigned *ms)
 {
 	unsigned long long whole = 0, frac = 0;
@@ -77,6 +78,15 @@ bool cfg_parse_seconds_ms(const char *s, unsigned long long max_s, unsigned *ms)
 		if (frac_digits == 0)
 			return false;
 	}
+	/* "2", "2s", "1.5s" are seconds; "250ms" is milliseconds. */
+	if (strcmp(s, "ms") == 0 && frac_digits == 0) {
+		if (digits == 0 || whole > max_s * 1000)
+			return false;
+		*ms = (unsigned)whole;
+		return true;
+	}
+	if (*s == 's')
+		s++;
 	if (*s || digits == 0)
 		return false;
 	while (frac_digits++ < 3)
@@ -218,4 +228,30 @@ bool cfg_host_bits_clear(const struct ipprefix *pfx, struct ipprefix *masked)
 		masked->addr.bytes[i] &= keep;
 	}
 	return ip_equal(&pfx->addr, &masked->addr);
+}
+
+bool cfg_parse_size(const char *s, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0, mult = 1;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > max)
+			return false;
+	}
+	if (p == s)
+		return false;
+	if (*p == 'K' || *p == 'k')
+		mult = 1024;
+	else if (*p == 'M' || *p == 'm')
+		mult = 1024 * 1024;
+	else if (*p == 'G' || *p == 'g')
+		mult = 1024 * 1024 * 1024;
+	if (mult > 1)
+		p++;
+	if (*p || v > max / mult)
+		return false;
+	*out = v * mult;
+	return true;
 }

@@ -20,7 +20,6 @@
 #include "rtnl.h"
 #include "watch.h"
 
-#define DEFAULT_RCVBUF (8 * 1024 * 1024)
 #define DUMP_RETRIES 10
 #define MALFORMED_LOG_MAX 10
 
@@ -45,7 +44,7 @@ static void on_event(void *ctx, const struct event *ev)
 {
 	struct daemon *d = ctx;
 	struct hook_spec *specs = NULL;
-	char safe[IF_NAMESIZE * 4 + 1], label[IF_NAMESIZE * 4 + 32];
+	char safe[IF_NAMESIZE * 4 + 1];
 	size_t n;
 
 	d->events++;
@@ -53,10 +52,7 @@ static void on_event(void *ctx, const struct event *ev)
 		  log_safe(ev->iface, safe, sizeof(safe)), ev->ifindex,
 		  event_origin_name(ev->origin), (unsigned long long)ev->seq);
 	n = dispatch_build(d->cfg, d->hd, ev, &specs);
-	if (!n)
-		return;
-	snprintf(label, sizeof(label), "%s %s", event_name(ev->type), safe);
-	jobs_submit(d->jobs, ev->ifindex, ev->iface, label, specs, n);
+	jobs_add_event(d->jobs, ev, specs, n);
 	free(specs);
 }
 
@@ -233,7 +229,7 @@ int daemon_run(struct config *cfg, const struct daemon_opts *opts)
 	d.hd = hooksdir_new(cfg->hooks_dir);
 	d.jobs = jobs_new(d.epfd, cfg->max_jobs, cfg->timeout_s);
 	classify_init(&d.cls, on_event, &d, cfg->ppp_ipv6_wait_ms);
-	if (nl_open(&d.nl, DEFAULT_RCVBUF) < 0)
+	if (nl_open(&d.nl, (int)cfg->rcvbuf) < 0)
 		fatal("netlink socket");
 	/* Edge-free: EPOLLIN plus EPOLLERR, which is how ENOBUFS is signalled. */
 	if (watch_add(d.epfd, &d.nl_w, nl_event_fd(&d.nl), EPOLLIN, on_netlink) < 0 ||
@@ -255,6 +251,10 @@ int daemon_run(struct config *cfg, const struct daemon_opts *opts)
 
 	while (!d.stopping || !jobs_idle(d.jobs)) {
 		struct epoll_event evs[32];
+		/* Hooks start only here, between batches, with the netlink socket
+		 * drained: a burst has been coalesced first, and no hook starts
+		 * for a state already undone. */
+		jobs_pump(d.jobs);
 		int n = epoll_wait(d.epfd, evs, 32, next_timeout(&d));
 
 		if (n < 0 && errno != EINTR)

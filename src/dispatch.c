@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coalesce.h"
 #include "env.h"
 #include "rules.h"
 #include "xalloc.h"
@@ -36,6 +37,12 @@ static void add_rule_run(struct hook_spec *s, const struct rule *r, const struct
 	size_t argc = c->argc + (with_args ? 2 : 0), i;
 
 	s->name = xasprintf("rule %s", r->name ? r->name : "");
+	s->rule = xstrdup(r->name ? r->name : "");
+	s->delay_ms = r->delay_ms;
+	if (event_is_up(ev->type) && r->has_delay_up)
+		s->delay_ms = r->delay_up_ms;
+	else if (event_is_down(ev->type) && r->has_delay_down)
+		s->delay_ms = r->delay_down_ms;
 	s->argv = xmalloc((argc + 1) * sizeof(*s->argv));
 	for (i = 0; i < c->argc; i++)
 		s->argv[i] = xstrdup(c->argv[i]);
@@ -87,6 +94,7 @@ void hook_spec_clear(struct hook_spec *s)
 	if (!s)
 		return;
 	free(s->name);
+	free(s->rule);
 	for (size_t i = 0; s->argv && s->argv[i]; i++)
 		free(s->argv[i]);
 	free(s->argv);

@@ -10,8 +10,10 @@
 
 struct hook_spec {
 	char *name;  /* "rule NAME" or the hooks.d path, for logs */
+	char *rule;  /* the rule's name, NULL for hooks.d files */
 	char **argv; /* malloc'd, NULL-terminated */
 	char **envp; /* from event_env */
+	unsigned delay_ms; /* the rule's debounce for this event, 0 = none */
 };
 
 /* Order: matching rules in file order (each run line in order), then

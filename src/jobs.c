@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hookq.h"
 #include "log.h"
 #include "spawn.h"
 #include "watch.h"
@@ -19,20 +20,6 @@
 #define KILL_GRACE_MS 5000
 #define OUTPUT_LINE_MAX 1024
 
-struct pending {
-	struct pending *next;
-	struct hook_spec spec;
-	char label[IF_NAMESIZE * 4 + 32];
-};
-
-struct queue {
-	struct queue *next;
-	int ifindex;
-	char iface[IF_NAMESIZE];
-	struct pending *head, *tail;
-	struct run *running;
-};
-
 /* A started hook. It outlives its slot: after the leader exits it may still
  * own a pipe (a background child holds it) or a pending group kill. The
  * leader is reaped only when the record goes, so its pid, which is also the
@@ -40,7 +27,7 @@ struct queue {
 struct run {
 	struct run *next;
 	struct jobs *j;
-	struct queue *q; /* NULL once the leader exited */
+	struct hookq *q; /* NULL once the leader exited */
 	struct watch pid_w, out_w;
 	char *name;
 	pid_t pid;
@@ -55,18 +42,24 @@ struct jobs {
 	int epfd;
 	unsigned max_jobs, timeout_s;
 	bool stopping;
-	struct queue *queues, *queues_tail;
+	struct hookqs qs;
+	uint64_t next_delayed_ms;
 	struct run *runs;
 	struct run *graveyard;
-	size_t n_running, n_pending;
+	size_t n_running;
 	uint64_t started, failed, timed_out, spawn_errors;
 };
+
+/* Bound per interface: coalescing keeps one waiting event per link state,
+ * address and route, so only a flood of distinct routes can reach it. */
+#define MAX_PENDING_PER_QUEUE 4096
 
 struct jobs *jobs_new(int epfd, unsigned max_jobs, unsigned timeout_s)
 {
 	struct jobs *j = xcalloc(1, sizeof(*j));
 
 	j->epfd = epfd;
+	hookqs_init(&j->qs, MAX_PENDING_PER_QUEUE);
 	jobs_set_limits(j, max_jobs, timeout_s);
 	return j;
 }
@@ -77,32 +70,6 @@ void jobs_set_limits(struct jobs *j, unsigned max_jobs, unsigned timeout_s)
 	j->timeout_s = timeout_s ? timeout_s : 1;
 }
 
-static void pending_free(struct pending *p)
-{
-	hook_spec_clear(&p->spec);
-	free(p);
-}
-
-static void queue_unlink_if_empty(struct jobs *j, struct queue *q)
-{
-	if (q->head || q->running)
-		return;
-	struct queue *prev = NULL;
-	for (struct queue *it = j->queues; it; prev = it, it = it->next) {
-		if (it != q)
-			continue;
-		if (prev)
-			prev->next = q->next;
-		else
-			j->queues = q->next;
-		if (j->queues_tail == q)
-			j->queues_tail = prev;
-		free(q);
-		return;
-	}
-}
-
-static void pump(struct jobs *j);
 
 /* ---------- output ---------- */
 
@@ -188,14 +155,12 @@ static void log_exit(struct run *r, const siginfo_t *si)
 static void release_slot(struct run *r)
 {
 	struct jobs *j = r->j;
-	struct queue *q = r->q;
 
-	if (!q)
+	if (!r->q)
 		return;
+	hookqs_done(&j->qs, r->q);
 	r->q = NULL;
-	q->running = NULL;
 	j->n_running--;
-	queue_unlink_if_empty(j, q);
 }
 
 static void check_exit(struct run *r)
@@ -219,8 +184,7 @@ static void check_exit(struct run *r)
 	r->exited = true;
 	log_exit(r, &si);
 	release_slot(r);
-	run_maybe_free(r);
-	pump(j);
+	run_maybe_free(r); /* the next hook starts from the main loop */
 }
 
 static void on_exit_ready(struct watch *w, uint32_t events)
@@ -276,31 +240,32 @@ static void bury(struct jobs *j)
 
 /* ---------- starting ---------- */
 
-static void start(struct jobs *j, struct queue *q)
+/* Starts the next runnable hook; false when there is none. */
+static bool start_next(struct jobs *j)
 {
-	struct pending *p = q->head;
+	struct hook_spec spec;
 	struct spawned sp;
+	char label[IF_NAMESIZE * 4 + 32];
+	struct hookq *q = hookqs_next(&j->qs, &spec, label, sizeof(label));
 	int err;
 
-	q->head = p->next;
-	if (!q->head)
-		q->tail = NULL;
-	j->n_pending--;
-	err = spawn_hook(p->spec.argv, p->spec.envp, &sp);
+	if (!q)
+		return false;
+	err = spawn_hook(spec.argv, spec.envp, &sp);
 	if (err) {
 		/* A bad hook file (no shebang, vanished, not executable) is
 		 * reported, and the queue goes on. */
 		j->spawn_errors++;
-		log_warnx("hook %s: cannot execute %s: %s", p->spec.name, p->spec.argv[0],
-			  strerror(err));
-		pending_free(p);
-		return;
+		log_warnx("hook %s: cannot execute %s: %s", spec.name, spec.argv[0], strerror(err));
+		hook_spec_clear(&spec);
+		hookqs_done(&j->qs, q);
+		return true;
 	}
 	struct run *r = xcalloc(1, sizeof(*r));
 	r->j = j;
 	r->q = q;
-	r->name = p->spec.name;
-	p->spec.name = NULL;
+	r->name = spec.name;
+	spec.name = NULL;
 	r->pid = sp.pid;
 	r->started_ms = mono_ms();
 	r->deadline_ms = r->started_ms + (uint64_t)j->timeout_s * 1000;
@@ -310,82 +275,41 @@ static void start(struct jobs *j, struct queue *q)
 		fatal("epoll_ctl");
 	r->next = j->runs;
 	j->runs = r;
-	q->running = r;
 	j->n_running++;
 	j->started++;
-	log_debug("hook %s[%d] started (%s)", r->name, (int)r->pid, p->label);
-	pending_free(p);
+	log_debug("hook %s[%d] started (%s)", r->name, (int)r->pid, label);
+	hook_spec_clear(&spec);
+	return true;
 }
 
-/* A reconnecting PPP link reappears under its old name with a new ifindex:
- * its hooks wait until the old link's hooks are done. */
-static bool waits_for_older_namesake(const struct jobs *j, const struct queue *q)
+void jobs_pump(struct jobs *j)
 {
-	for (const struct queue *it = j->queues; it && it != q; it = it->next)
-		if (it->ifindex != q->ifindex && q->iface[0] && strcmp(it->iface, q->iface) == 0)
-			return true;
-	return false;
+	while (!j->stopping && j->n_running < j->max_jobs && start_next(j))
+		;
 }
 
-static void pump(struct jobs *j)
+void jobs_add_event(struct jobs *j, const struct event *ev, struct hook_spec *specs, size_t n)
 {
-	bool progress = true;
-
-	while (progress && j->n_running < j->max_jobs && !j->stopping) {
-		progress = false;
-		for (struct queue *q = j->queues, *next; q && j->n_running < j->max_jobs; q = next) {
-			next = q->next;
-			if (q->running || !q->head || waits_for_older_namesake(j, q))
-				continue;
-			start(j, q);
-			progress = true;
-			queue_unlink_if_empty(j, q);
-		}
-	}
-}
-
-void jobs_submit(struct jobs *j, int ifindex, const char *iface, const char *label,
-		 struct hook_spec *specs, size_t n)
-{
-	struct queue *q;
+	uint64_t now = mono_ms();
 
 	if (j->stopping) {
 		for (size_t i = 0; i < n; i++)
 			hook_spec_clear(&specs[i]);
 		return;
 	}
-	for (q = j->queues; q; q = q->next)
-		if (q->ifindex == ifindex)
-			break;
-	if (!q) {
-		q = xcalloc(1, sizeof(*q));
-		q->ifindex = ifindex;
-		snprintf(q->iface, sizeof(q->iface), "%s", iface);
-		if (j->queues_tail)
-			j->queues_tail->next = q;
-		else
-			j->queues = q;
-		j->queues_tail = q;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct pending *p = xcalloc(1, sizeof(*p));
-		p->spec = specs[i];
-		snprintf(p->label, sizeof(p->label), "%s", label);
-		if (q->tail)
-			q->tail->next = p;
-		else
-			q->head = p;
-		q->tail = p;
-		j->n_pending++;
-	}
-	queue_unlink_if_empty(j, q);
-	pump(j);
+	hookqs_add(&j->qs, ev, specs, n, now);
+	if (j->qs.delayed && (!j->next_delayed_ms || j->next_delayed_ms > now))
+		j->next_delayed_ms = hookqs_release_due(&j->qs, now);
 }
 
 /* ---------- time ---------- */
 
 void jobs_tick(struct jobs *j, uint64_t now_ms)
 {
+	if (j->next_delayed_ms && now_ms >= j->next_delayed_ms) {
+		j->next_delayed_ms = hookqs_release_due(&j->qs, now_ms);
+		jobs_pump(j);
+	}
 	for (struct run *r = j->runs, *next; r; r = next) {
 		next = r->next;
 		if (!r->exited && !r->timed_out && now_ms >= r->deadline_ms) {
@@ -411,7 +335,7 @@ void jobs_tick(struct jobs *j, uint64_t now_ms)
 
 uint64_t jobs_next_deadline(const struct jobs *j)
 {
-	uint64_t min = 0;
+	uint64_t min = j->next_delayed_ms;
 
 	for (const struct run *r = j->runs; r; r = r->next) {
 		uint64_t d = 0;
@@ -428,17 +352,8 @@ uint64_t jobs_next_deadline(const struct jobs *j)
 void jobs_shutdown(struct jobs *j)
 {
 	j->stopping = true;
-	for (struct queue *q = j->queues, *next; q; q = next) {
-		next = q->next;
-		while (q->head) {
-			struct pending *p = q->head;
-			q->head = p->next;
-			pending_free(p);
-			j->n_pending--;
-		}
-		q->tail = NULL;
-		queue_unlink_if_empty(j, q);
-	}
+	hookqs_drop_all(&j->qs);
+	j->next_delayed_ms = 0;
 	/* Hooks already gone may have left children holding their output:
 	 * those groups are ended now rather than orphaned. */
 	uint64_t now = mono_ms();
@@ -451,7 +366,7 @@ void jobs_shutdown(struct jobs *j)
 
 bool jobs_idle(const struct jobs *j)
 {
-	return !j->runs && !j->n_pending && !j->graveyard;
+	return !j->runs && !j->qs.n_pending && !j->qs.delayed && !j->graveyard;
 }
 
 void jobs_get_stats(const struct jobs *j, struct jobs_stats *out)
@@ -461,7 +376,10 @@ void jobs_get_stats(const struct jobs *j, struct jobs_stats *out)
 	out->timed_out = j->timed_out;
 	out->spawn_errors = j->spawn_errors;
 	out->running = j->n_running;
-	out->pending = j->n_pending;
+	out->pending = j->qs.n_pending;
+	out->coalesced = j->qs.coalesced;
+	out->debounced = j->qs.debounced;
+	out->dropped = j->qs.dropped;
 }
 
 void jobs_free(struct jobs *j)
@@ -479,10 +397,6 @@ void jobs_free(struct jobs *j)
 		free(r);
 	}
 	bury(j);
-	while (j->queues) {
-		struct queue *q = j->queues;
-		j->queues = q->next;
-		free(q);
-	}
+	hookqs_free(&j->qs);
 	free(j);
 }

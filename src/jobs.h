@@ -7,11 +7,13 @@
 #include <stdint.h>
 
 #include "dispatch.h"
+#include "event.h"
 
 struct jobs;
 
 struct jobs_stats {
 	uint64_t started, failed, timed_out, spawn_errors;
+	uint64_t coalesced, debounced, dropped;
 	size_t running, pending;
 };
 
@@ -19,10 +21,15 @@ struct jobs *jobs_new(int epfd, unsigned max_jobs, unsigned timeout_s);
 void jobs_free(struct jobs *j);
 void jobs_set_limits(struct jobs *j, unsigned max_jobs, unsigned timeout_s);
 
-/* Queues the hooks of one event for interface ifindex (0: none); takes
- * ownership of specs[0..n). label names the event in log lines. */
-void jobs_submit(struct jobs *j, int ifindex, const char *iface, const char *label,
-		 struct hook_spec *specs, size_t n);
+/* Queues the hooks of one event (ownership of specs[0..n) is taken; the
+ * array stays the caller's), after coalescing and debounce (see hookq.h).
+ * Called with n == 0 too: an event without hooks can still cancel a waiting
+ * opposite. Nothing starts until jobs_pump. */
+void jobs_add_event(struct jobs *j, const struct event *ev, struct hook_spec *specs, size_t n);
+
+/* Starts waiting hooks up to max_jobs. The daemon calls it once the netlink
+ * socket is drained, so a burst is coalesced before any hook starts. */
+void jobs_pump(struct jobs *j);
 
 /* The daemon got SIGCHLD: notice exits of hooks that have no pidfd. */
 void jobs_child_exited(struct jobs *j);
