@@ -8,16 +8,26 @@ setup "$@"
 write_config
 start_daemon
 
+# Each step waits until the hook has run for the previous one: an event whose
+# opposite arrives before its hook started is coalesced away (by design).
 veth_pair e0 e1
 ip link set e1 up
 ip link set e0 up
+wait_event link-up e0 >/dev/null
 ip addr add 192.0.2.1/24 dev e0
+wait_event_with address-added e0 ADDRESS 192.0.2.1 >/dev/null
 ip -6 addr add 2001:db8:1::1/64 dev e0 nodad
+wait_event_with address-added e0 ADDRESS 2001:db8:1::1 >/dev/null
 ip route add 198.51.100.0/24 via 192.0.2.2
+wait_event_with route-added e0 ROUTE_DST 198.51.100.0/24 >/dev/null
 ip route replace 198.51.100.0/24 via 192.0.2.3
+wait_event_with route-changed e0 ROUTE_DST 198.51.100.0/24 >/dev/null
 ip route del 198.51.100.0/24
+wait_event_with route-removed e0 ROUTE_DST 198.51.100.0/24 >/dev/null
 ip addr del 192.0.2.1/24 dev e0
+wait_event_with address-removed e0 ADDRESS 192.0.2.1 >/dev/null
 ip link set e0 down
+wait_event link-down e0 >/dev/null
 ip link set e0 name e0r
 ip link del e0r
 wait_event link-removed e0r >/dev/null
