@@ -56,6 +56,7 @@ static void fill_link(struct event *ev, const struct link_entry *l, bool with_de
 static void emit(struct classify *c, struct event *ev)
 {
 	if (c->emit) {
+		ev->portid = c->portid;
 		ev->seq = ++c->seq;
 		ev->origin = c->origin;
 		c->sink(c->sink_ctx, ev);
@@ -525,6 +526,10 @@ void classify_free(struct classify *c)
 void classify_msg(struct classify *c, const struct rtnl_msg *m, uint64_t now_ms)
 {
 	c->now_ms = now_ms;
+	/* Link messages carry no requester; address and route ones do, and
+	 * every event they lead to was caused by that request. */
+	c->portid = m->kind == RTNL_ADDR ? m->u.addr.portid :
+		    m->kind == RTNL_ROUTE ? m->u.route.portid : 0;
 	switch (m->kind) {
 	case RTNL_LINK:
 		on_link(c, &m->u.link);
@@ -538,6 +543,7 @@ void classify_msg(struct classify *c, const struct rtnl_msg *m, uint64_t now_ms)
 	default:
 		break;
 	}
+	c->portid = 0;
 }
 
 struct deadline_scan {

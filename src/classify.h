@@ -20,6 +20,7 @@ struct classify {
 	bool emit;          /* false: fill the cache silently (startup_events = no) */
 	uint64_t seq;       /* last EVENT_SEQ handed out */
 	uint64_t now_ms;    /* time of the message being applied */
+	uint32_t portid;    /* requester of the message being applied */
 	unsigned ppp_ipv6_wait_ms;
 	/* Earliest PPP IPv6 deadline armed (0 = none). It may be stale-early
 	 * after a disconnect; that costs one scan, not a missed deadline. */

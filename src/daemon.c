@@ -40,14 +40,17 @@ struct daemon {
 
 /* ---------- events to hooks ---------- */
 
-static void on_event(void *ctx, const struct event *ev)
+static void on_event(void *ctx, const struct event *kernel_ev)
 {
 	struct daemon *d = ctx;
+	/* A shallow copy: only the flag below differs; strings are shared. */
+	struct event copy = *kernel_ev, *ev = &copy;
 	struct hook_spec *specs = NULL;
 	char safe[IF_NAMESIZE * 4 + 1];
 	size_t n;
 
 	d->events++;
+	ev->caused_by_hook = jobs_pid_in_hook(d->jobs, ev->portid);
 	log_debug("event %s iface=%s ifindex=%d origin=%s seq=%llu", event_name(ev->type),
 		  log_safe(ev->iface, safe, sizeof(safe)), ev->ifindex,
 		  event_origin_name(ev->origin), (unsigned long long)ev->seq);

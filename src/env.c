@@ -202,6 +202,8 @@ char **event_env(const struct event *ev, const char *rule_name)
 	add(&b, "EVENT_SEQ", seq);
 	add(&b, "RULE", rule_name);
 	add(&b, "PATH", HOOK_PATH);
+	if (ev->caused_by_hook)
+		add(&b, "CAUSED_BY_HOOK", "1");
 
 	if (ev->has_link) {
 		const struct event_link *l = &ev->link;

@@ -76,6 +76,10 @@ struct event {
 	struct event_address address; /* address-* */
 	struct event_route route;     /* route-* */
 	struct event_ppp ppp;         /* ppp-* */
+	/* nlmsg_pid of the address or route message behind the event: the
+	 * netlink port of the process that asked for the change (0: kernel). */
+	uint32_t portid;
+	bool caused_by_hook; /* that process belongs to a running hook */
 };
 
 const char *event_name(enum event_type t);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "trust.h"
 #include "xalloc.h"
 
 struct hooksdir {
@@ -87,8 +88,9 @@ static enum verdict judge(const char *path, const char *name, bool top, char rea
 		snprintf(reason, 160, "%s", why);
 		return V_SKIP;
 	}
-	/* stat, not lstat: a symlink to an executable is a hook. */
-	if (stat(path, &st) != 0) {
+	/* lstat: a symlink is never a hook, since whoever owns its target could
+	 * change what runs; trust_problem says so for the file itself. */
+	if (lstat(path, &st) != 0) {
 		snprintf(reason, 160, "cannot stat: %s", strerror(errno));
 		return V_SKIP;
 	}
@@ -100,10 +102,8 @@ static enum verdict judge(const char *path, const char *name, bool top, char rea
 		snprintf(reason, 160, "is a directory");
 		return V_SKIP;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(reason, 160, "not a regular file");
+	if (trust_problem(path, reason, 160))
 		return V_SKIP;
-	}
 	/* access() also honours noexec mounts, which mode bits would not. */
 	if (access(path, X_OK) != 0) {
 		snprintf(reason, 160, "not executable");
@@ -185,6 +185,17 @@ static bool first_time(struct hooksdir *hd, const char *path, const char *reason
 	hd->seen_reason[hd->n_seen] = xstrdup(reason);
 	hd->n_seen++;
 	return true;
+}
+
+bool hooksdir_may_run(struct hooksdir *hd, const char *path)
+{
+	char reason[160], safe[1024];
+
+	if (!trust_problem(path, reason, sizeof(reason)))
+		return true;
+	if (hd && first_time(hd, path, reason))
+		log_warnx("hooks: not running %s: %s", log_safe(path, safe, sizeof(safe)), reason);
+	return false;
 }
 
 /* Appends the files of dir to run to *paths. */

@@ -19,6 +19,9 @@
 
 #define KILL_GRACE_MS 5000
 #define OUTPUT_LINE_MAX 1024
+/* What one hook may put in the log; the rest is read and discarded, so a
+ * hook printing megabytes neither blocks nor floods. */
+#define OUTPUT_CAP (64 * 1024)
 
 /* A started hook. It outlives its slot: after the leader exits it may still
  * own a pipe (a background child holds it) or a pending group kill. The
@@ -35,6 +38,7 @@ struct run {
 	bool exited, timed_out;
 	bool dead; /* freed after the current epoll batch, which may still name it */
 	size_t line_len;
+	size_t logged; /* bytes of output logged so far, up to OUTPUT_CAP */
 	char line[OUTPUT_LINE_MAX + 1];
 };
 
@@ -78,7 +82,12 @@ static void log_line(struct run *r)
 	char safe[OUTPUT_LINE_MAX * 4 + 1];
 
 	r->line[r->line_len] = '\0';
-	log_info("%s[%d]: %s", r->name, (int)r->pid, log_safe(r->line, safe, sizeof(safe)));
+	if (r->logged < OUTPUT_CAP)
+		log_info("%s[%d]: %s", r->name, (int)r->pid, log_safe(r->line, safe, sizeof(safe)));
+	r->logged += r->line_len + 1;
+	if (r->logged >= OUTPUT_CAP && r->logged - r->line_len - 1 < OUTPUT_CAP)
+		log_warnx("hook %s[%d]: more than %d KiB of output; discarding the rest", r->name,
+			  (int)r->pid, OUTPUT_CAP / 1024);
 	r->line_len = 0;
 }
 
@@ -367,6 +376,32 @@ void jobs_shutdown(struct jobs *j)
 bool jobs_idle(const struct jobs *j)
 {
 	return !j->runs && !j->qs.n_pending && !j->qs.delayed && !j->graveyard;
+}
+
+bool jobs_pid_in_hook(const struct jobs *j, uint32_t pid)
+{
+	char path[64], buf[512];
+	int session;
+
+	if (!pid || !j->runs)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "pid (comm) state ppid pgrp session": comm may hold spaces and ')'. */
+	char *close_paren = strrchr(buf, ')');
+	if (!close_paren || sscanf(close_paren + 1, " %*c %*d %*d %d", &session) != 1)
+		return false;
+	/* Every hook leads its own session (setsid), and its leader's pid is
+	 * kept until the run record goes. */
+	for (const struct run *r = j->runs; r; r = r->next)
+		if (r->pid == session)
+			return true;
+	return false;
 }
 
 void jobs_get_stats(const struct jobs *j, struct jobs_stats *out)

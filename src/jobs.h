@@ -31,6 +31,10 @@ void jobs_add_event(struct jobs *j, const struct event *ev, struct hook_spec *sp
  * socket is drained, so a burst is coalesced before any hook starts. */
 void jobs_pump(struct jobs *j);
 
+/* Is pid (a netlink port id) a process of a running hook's session? Only
+ * while that process lives can it be told; this reads /proc. */
+bool jobs_pid_in_hook(const struct jobs *j, uint32_t pid);
+
 /* The daemon got SIGCHLD: notice exits of hooks that have no pidfd. */
 void jobs_child_exited(struct jobs *j);
 

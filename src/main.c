@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "hooksdir.h"
 #include "log.h"
+#include "trust.h"
 
 #define IFHOOKD_VERSION "0.1.0"
 #define DEFAULT_CONFIG SYSCONFDIR "/ifhookd/ifhookd.conf"
@@ -141,6 +142,17 @@ int main(int argc, char **argv)
 		fatal("out of memory");
 	struct config *cfg = config_load(config_path, print_error, &errors);
 	if (check) {
+		/* A rule whose program may not run (see trust.h) never runs. */
+		for (size_t i = 0; cfg && i < cfg->n_rules; i++)
+			for (size_t k = 0; k < cfg->rules[i].n_runs; k++) {
+				char why[160];
+				const char *prog = cfg->rules[i].runs[k].argv[0];
+				if (trust_problem(prog, why, sizeof(why))) {
+					fprintf(stderr, "%s:%d: rule %s: %s: %s\n", cfg->rules[i].file,
+						cfg->rules[i].line, cfg->rules[i].name, prog, why);
+					errors++;
+				}
+			}
 		/* A default hooks_dir that does not exist just means no hooks. */
 		if (cfg && (cfg->hooks_dir_set || access(cfg->hooks_dir, F_OK) == 0))
 			hooksdir_check(cfg->hooks_dir, print_hooks_problem, &errors);

@@ -2,6 +2,7 @@
  * then top-level hooks; argv in both args modes; RULE in the environment. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "dispatch.h"
@@ -46,10 +47,10 @@ static struct event link_up(const char *iface)
 }
 
 /* Three rules: "first" (two runs), "other" (only ppp*), "last" (args none). */
-static char *run_first_a[] = {"/bin/first-a", "--x", NULL};
-static char *run_first_b[] = {"/bin/first-b", NULL};
-static char *run_other[] = {"/bin/other", NULL};
-static char *run_last[] = {"/bin/last", "only", "these", NULL};
+static char *run_first_a[] = {"/usr/bin/true", "--x", NULL};
+static char *run_first_b[] = {"/usr/bin/false", NULL};
+static char *run_other[] = {"/usr/bin/env", NULL};
+static char *run_last[] = {"/usr/bin/printf", "only", "these", NULL};
 static char *ppp_glob[] = {"ppp*"};
 
 static struct command first_runs[] = {{run_first_a, 2}, {run_first_b, 1}};
@@ -97,12 +98,12 @@ TEST(dispatch_rules_then_event_dir_then_top_level)
 	if (n != 7)
 		goto out;
 	CHECK_STR(s[0].name, "rule first");
-	CHECK_STR(joined(s[0].argv), "/bin/first-a --x eth0 link-up");
+	CHECK_STR(joined(s[0].argv), "/usr/bin/true --x eth0 link-up");
 	CHECK_STR(s[1].name, "rule first");
-	CHECK_STR(joined(s[1].argv), "/bin/first-b eth0 link-up");
+	CHECK_STR(joined(s[1].argv), "/usr/bin/false eth0 link-up");
 	/* "other" wants ppp*: skipped. "last" has args = none. */
 	CHECK_STR(s[2].name, "rule last");
-	CHECK_STR(joined(s[2].argv), "/bin/last only these");
+	CHECK_STR(joined(s[2].argv), "/usr/bin/printf only these");
 	CHECK_STR(env_get(s[0].envp, "RULE"), "first");
 	CHECK_STR(env_get(s[2].envp, "RULE"), "last");
 
@@ -136,7 +137,7 @@ TEST(dispatch_rule_globs_select_rules)
 	CHECK(n == 4);
 	if (n == 4) {
 		CHECK_STR(s[2].name, "rule other");
-		CHECK_STR(joined(s[2].argv), "/bin/other ppp0 link-up");
+		CHECK_STR(joined(s[2].argv), "/usr/bin/env ppp0 link-up");
 		CHECK_STR(env_get(s[2].envp, "RULE"), "other");
 		CHECK_STR(s[3].name, "rule last");
 	}
@@ -204,4 +205,27 @@ TEST(dispatch_hook_spec_clear_is_idempotent)
 	CHECK(s[0].name == NULL && s[0].argv == NULL && s[0].envp == NULL);
 	hook_spec_clear(&s[0]);
 	clear_all(s, n);
+}
+
+TEST(dispatch_skips_a_rule_program_anyone_could_have_changed)
+{
+	char *d = testfs_tmpdir("dsp-trust");
+	char *prog = testfs_write(d, "prog", 0775, "#!/bin/sh\n"); /* group-writable */
+	char *argv[] = { prog, NULL };
+	struct command runs[] = { { argv, 1 } };
+	struct rule r = { .name = "loose", .runs = runs, .n_runs = 1, .args = ARGS_NONE };
+	struct config c = { .rules = &r, .n_rules = 1 };
+	struct event ev = link_up("eth0");
+	struct hook_spec *s;
+	size_t n;
+
+	n = dispatch_build(&c, NULL, &ev, &s);
+	CHECK(n == 0);
+	clear_all(s, n);
+	chmod(prog, 0755);
+	n = dispatch_build(&c, NULL, &ev, &s);
+	CHECK(n == 1);
+	clear_all(s, n);
+	free(prog);
+	testfs_rmtree(d);
 }

@@ -1,0 +1,15 @@
+/* Purpose: may a file be executed as a hook: can nobody but root have changed it? */
+#ifndef IFHOOKD_TRUST_H
+#define IFHOOKD_TRUST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* NULL if path is a regular file (not a symlink) owned by root or by the
+ * daemon's user, not writable by group or others, not setuid or setgid, and
+ * every directory above it (as written and as resolved) is owned by root (or
+ * the daemon's user) and not writable by group or others unless sticky.
+ * Otherwise a reason, written into why. */
+const char *trust_problem(const char *path, char *why, size_t size);
+
+#endif
