@@ -130,24 +130,36 @@ static struct pending *last_about(struct hookq *q, const struct event *ev)
 	return found;
 }
 
-/* A revert inside a rule's delay cancels the delayed hook, and the revert's
- * hooks of that rule are not run either. Returns true if spec was cancelled. */
-static bool debounce_cancels(struct hookqs *qs, const struct event *ev, const struct hook_spec *spec)
+/* A revert inside a delay: every delayed hook about the same thing waiting
+ * for the opposite state is cancelled, whichever rules the revert matches.
+ * Returns the cancelled hooks' rule names (malloc'd, NULL-terminated). */
+static char **cancel_reverted(struct hookqs *qs, const struct event *ev)
 {
 	int opposite = event_opposite(ev->type);
+	char **rules = xcalloc(1, sizeof(*rules));
+	size_t n = 0;
 
-	if (!spec->rule || opposite < 0)
-		return false;
-	for (struct delayed **pp = &qs->delayed; *pp; pp = &(*pp)->next) {
+	for (struct delayed **pp = &qs->delayed; opposite >= 0 && *pp;) {
 		struct delayed *d = *pp;
-		if ((int)d->ev->type != opposite || !event_same_object(d->ev, ev) ||
-		    !d->spec.rule || strcmp(d->spec.rule, spec->rule) != 0)
+		if ((int)d->ev->type != opposite || !event_same_object(d->ev, ev)) {
+			pp = &d->next;
 			continue;
+		}
 		*pp = d->next;
+		rules = xrealloc(rules, (n + 2) * sizeof(*rules));
+		rules[n++] = xstrdup(d->spec.rule ? d->spec.rule : "");
+		rules[n] = NULL;
 		delayed_free(d);
 		qs->debounced++;
-		return true;
 	}
+	return rules;
+}
+
+static bool in_list(char **list, const char *s)
+{
+	for (; s && *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
 	return false;
 }
 
@@ -162,8 +174,12 @@ static void delay_spec(struct hookqs *qs, const struct event *ev, struct hook_sp
 		fatal("event_dup");
 	d->spec = *spec;
 	memset(spec, 0, sizeof(*spec));
-	d->next = qs->delayed;
-	qs->delayed = d;
+	/* Kept in due order (ties in arrival order), so release keeps order. */
+	struct delayed **pp = &qs->delayed;
+	while (*pp && (*pp)->due_ms <= d->due_ms)
+		pp = &(*pp)->next;
+	d->next = *pp;
+	*pp = d;
 }
 
 void hookqs_add(struct hookqs *qs, const struct event *ev, struct hook_spec *specs, size_t n,
@@ -171,15 +187,20 @@ void hookqs_add(struct hookqs *qs, const struct event *ev, struct hook_spec *spe
 {
 	size_t kept = 0;
 
-	/* Debounce first: delayed hooks leave the list, reverted ones vanish. */
+	/* Debounce first: a revert cancels delayed hooks, and those rules'
+	 * hooks for the revert itself; delayed hooks leave the list. */
+	char **reverted = cancel_reverted(qs, ev);
 	for (size_t i = 0; i < n; i++) {
-		if (debounce_cancels(qs, ev, &specs[i]))
+		if (specs[i].rule && in_list(reverted, specs[i].rule))
 			hook_spec_clear(&specs[i]);
 		else if (specs[i].delay_ms)
 			delay_spec(qs, ev, &specs[i], now_ms);
 		else
 			specs[kept++] = specs[i];
 	}
+	for (char **r = reverted; *r; r++)
+		free(*r);
+	free(reverted);
 
 	/* Coalesce: an event undoes a waiting opposite about the same thing,
 	 * whether or not it has hooks of its own. */
@@ -213,15 +234,13 @@ uint64_t hookqs_release_due(struct hookqs *qs, uint64_t now_ms)
 {
 	uint64_t next = 0;
 
-	for (struct delayed **pp = &qs->delayed; *pp;) {
-		struct delayed *d = *pp;
+	while (qs->delayed) {
+		struct delayed *d = qs->delayed;
 		if (d->due_ms > now_ms) {
-			if (!next || d->due_ms < next)
-				next = d->due_ms;
-			pp = &d->next;
-			continue;
+			next = d->due_ms;
+			break;
 		}
-		*pp = d->next;
+		qs->delayed = d->next;
 		/* The state held for the whole delay: the hook joins its queue. */
 		struct hookq *q = queue_find(qs, d->ev->ifindex, d->ev->iface, true);
 		d->spec.delay_ms = 0;
