@@ -256,11 +256,11 @@ static void on_addr(struct classify *c, const struct rtnl_addr *m)
 		a = link_addr_add(l);
 		a->local = m->local;
 		a->prefixlen = m->prefixlen;
-	} else if (a->announced && !ip_equal(&a->peer, &m->peer)) {
-		/* Same address, new peer: what hooks were told no longer holds. */
-		a->announced = false;
-		emit_addr(c, EV_ADDRESS_REMOVED, l, a);
 	}
+	/* A new or changed peer on a known address is no event: the address
+	 * never went away. (pppd's IPv6 link-local arrives from the kernel's
+	 * autoconf first, usable at once on a NOARP link, then again with the
+	 * peer IPV6CP negotiated.) Later events carry the new PEER. */
 	a->peer = m->peer;
 	a->scope = m->scope;
 	a->flags = m->flags;
@@ -637,4 +637,18 @@ void classify_sync_end(struct classify *c, enum sync_class cls, uint64_t now_ms)
 		state_routes_foreach(&c->st, sweep_stale_route, &s);
 	if (cls == SYNC_ROUTES)
 		c->want_route_resync = false;
+}
+
+bool classify_link_by_name(struct classify *c, const char *name, struct event *ev)
+{
+	for (size_t b = 0; b < c->st.n_link_buckets; b++)
+		for (struct link_entry *l = c->st.link_buckets[b]; l; l = l->hnext) {
+			if (strncmp(l->name, name, sizeof(l->name)) != 0)
+				continue;
+			fill_link(ev, l, false);
+			ev->ppp.local = l->ppp_local;
+			ev->ppp.remote = l->ppp_remote;
+			return true;
+		}
+	return false;
 }

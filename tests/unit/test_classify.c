@@ -579,3 +579,22 @@ TEST(multipath_route_on_a_downed_link_asks_for_a_route_dump)
 	CHECK(r->c.want_route_resync);
 	rec_free(r);
 }
+
+TEST(a_peer_arriving_on_a_known_address_is_no_event)
+{
+	struct rec *r = rec_new(3000);
+
+	ppp_msg(r, RTM_NEWLINK, 7, PPP_FLAGS | IFF_UP | IFF_RUNNING | IFF_LOWER_UP,
+		IF_OPER_UNKNOWN);
+	rec_clear(r);
+	addr_msg(r, RTM_NEWADDR, AF_INET6, 7, "fe80::1", 128, NULL, IFA_F_PERMANENT);
+	CHECK_STR(seen(r), "address-added ppp0");
+	CHECK_STR(var(r->ev[0], "PEER"), "");
+	rec_clear(r);
+	addr_msg(r, RTM_NEWADDR, AF_INET6, 7, "fe80::1", 128, "fe80::2", IFA_F_PERMANENT);
+	CHECK_STR(seen(r), "");
+	addr_msg(r, RTM_DELADDR, AF_INET6, 7, "fe80::1", 128, "fe80::2", IFA_F_PERMANENT);
+	CHECK_STR(seen(r), "address-removed ppp0");
+	CHECK_STR(r->n ? var(r->ev[0], "PEER") : "", "fe80::2");
+	rec_free(r);
+}
