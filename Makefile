@@ -4,6 +4,8 @@ PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
 MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/ifhookd
+EXAMPLESDIR ?= $(DOCDIR)/examples
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
@@ -31,7 +33,7 @@ all: ifhookd
 
 build/%.o: src/%.c $(DEPS)
 	@mkdir -p build
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build/libifhookd.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
@@ -68,6 +70,16 @@ run: deps-run
 	$(MAKE) ifhookd
 	./ifhookd -f -v -c etc/ifhookd.conf
 
+# Examples, never enabled: the hooks of hooks.d/, the installed configuration,
+# and the service files of contrib/ with this install's paths in them.
+EXAMPLE_DIRS := hooks.d systemd sysvinit openrc
+EXAMPLES := hooks.d/log-event ifhookd.conf systemd/ifhookd.service systemd/nonroot.conf \
+	    sysvinit/ifhookd openrc/ifhookd
+SED_PATHS = sed -e 's|/usr/sbin/ifhookd|$(SBINDIR)/ifhookd|g' \
+		-e 's|/etc/ifhookd|$(SYSCONFDIR)/ifhookd|g'
+
+# The configuration is installed only where there is none: an admin's is
+# never overwritten, and `make uninstall` leaves it (and any hooks) in place.
 install: ifhookd
 	install -D -m 0755 ifhookd $(DESTDIR)$(SBINDIR)/ifhookd
 	install -D -m 0644 man/ifhookd.8 $(DESTDIR)$(MANDIR)/man8/ifhookd.8
@@ -75,10 +87,94 @@ install: ifhookd
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/ifhookd/hooks.d $(DESTDIR)$(SYSCONFDIR)/ifhookd/rules.d
 	[ -e $(DESTDIR)$(SYSCONFDIR)/ifhookd/ifhookd.conf ] || \
 		install -m 0644 contrib/ifhookd.conf.installed $(DESTDIR)$(SYSCONFDIR)/ifhookd/ifhookd.conf
+	install -d -m 0755 $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(EXAMPLE_DIRS))
+	install -m 0755 hooks.d/log-event $(DESTDIR)$(EXAMPLESDIR)/hooks.d/log-event
+	install -m 0644 contrib/ifhookd.conf.installed $(DESTDIR)$(EXAMPLESDIR)/ifhookd.conf
+	$(SED_PATHS) contrib/systemd/ifhookd.service >$(DESTDIR)$(EXAMPLESDIR)/systemd/ifhookd.service
+	install -m 0644 contrib/systemd/nonroot.conf $(DESTDIR)$(EXAMPLESDIR)/systemd/nonroot.conf
+	$(SED_PATHS) contrib/sysvinit/ifhookd >$(DESTDIR)$(EXAMPLESDIR)/sysvinit/ifhookd
+	$(SED_PATHS) contrib/openrc/ifhookd >$(DESTDIR)$(EXAMPLESDIR)/openrc/ifhookd
+	chmod 0644 $(DESTDIR)$(EXAMPLESDIR)/systemd/ifhookd.service
+	chmod 0755 $(DESTDIR)$(EXAMPLESDIR)/sysvinit/ifhookd $(DESTDIR)$(EXAMPLESDIR)/openrc/ifhookd
 
+# Empty directories go too; the configuration, and hooks_dir or rules_dir
+# holding anything, stay.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ifhookd $(DESTDIR)$(MANDIR)/man8/ifhookd.8 \
-	      $(DESTDIR)$(MANDIR)/man5/ifhookd.conf.5
+	      $(DESTDIR)$(MANDIR)/man5/ifhookd.conf.5 \
+	      $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(EXAMPLES))
+	for d in $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(EXAMPLE_DIRS)) $(DESTDIR)$(EXAMPLESDIR) \
+		 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/ifhookd/hooks.d \
+		 $(DESTDIR)$(SYSCONFDIR)/ifhookd/rules.d; do \
+		[ ! -d "$$d" ] || rmdir "$$d" 2>/dev/null || echo "uninstall: kept $$d (not empty)"; \
+	done
 
 clean:
 	rm -rf build ifhookd
+
+# ---- Fuzzing: libFuzzer targets under ASan and UBSan (needs clang) ----
+# The targets link the library sources directly, like build/asan/unit-tests.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 15
+FUZZ_NAMES := netlink config
+FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
+FUZZ_SANFLAGS = -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+		-fno-sanitize-recover=all
+
+.PHONY: fuzz fuzz-check fuzz-seeds
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_netlink.h $(LIB_SRCS) $(DEPS)
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(CFLAGS) -O1 $(FUZZ_SANFLAGS) -iquote src -o $@ $< $(LIB_SRCS) $(LDLIBS)
+
+test-build: $(FUZZ_BINS)
+
+# Each target for FUZZ_SECONDS; the corpus grows in build/fuzz/work/NAME,
+# never in the tree (copy what is worth keeping into tests/fuzz/corpus/ by hand).
+fuzz: $(FUZZ_BINS)
+	@for n in $(FUZZ_NAMES); do \
+		tests/fuzz/fuzz.sh $$n $(FUZZ_SECONDS) build/fuzz/work/$$n || exit 1; \
+	done
+
+# The short run that tests/run.sh (make check) does too.
+fuzz-check: $(FUZZ_BINS)
+	@for n in $(FUZZ_NAMES); do \
+		tests/fuzz/fuzz.sh $$n $(FUZZ_CHECK_SECONDS) || exit 1; \
+	done
+
+# Rewrites the netlink seeds from tests/fuzz/gen_seeds.c.
+build/fuzz/gen_seeds: tests/fuzz/gen_seeds.c tests/fuzz/fuzz_netlink.h tests/unit/nlbuild.c tests/unit/nlbuild.h
+	@mkdir -p build/fuzz
+	$(CC) $(CFLAGS) -iquote tests/unit -o $@ tests/fuzz/gen_seeds.c tests/unit/nlbuild.c $(LDLIBS)
+
+fuzz-seeds: build/fuzz/gen_seeds
+	@mkdir -p tests/fuzz/corpus/netlink
+	build/fuzz/gen_seeds tests/fuzz/corpus/netlink
+
+# ---- The real-PPP end-to-end test alone (make check runs it too, as
+# integration:ppp-real): Debian's kernel in QEMU with a real pppd pair.
+# The kernel and busybox are cached in IFHOOKD_PPP_CACHE (default
+# ~/.cache/ifhookd-ppp); as root, missing packages are installed.
+.PHONY: ppp-test
+ppp-test: ifhookd
+	tests/ppp/test.sh
+
+# ---- Captures (ifhookd record/replay): the fixtures of tests/data/ and the
+# pcap reader's fuzz target. `make test-data` rewrites tests/data/*.pcap from
+# tests/tools/gen_captures.c; review what they replay to, then update
+# tests/data/*.events (tests/integration/replay-data.sh compares both).
+build/gen_captures: tests/tools/gen_captures.c tests/unit/nlbuild.c tests/unit/pcapbuild.c \
+		    build/libifhookd.a $(DEPS)
+	$(CC) $(CFLAGS) -iquote src -iquote tests/unit -o $@ tests/tools/gen_captures.c \
+		tests/unit/nlbuild.c tests/unit/pcapbuild.c build/libifhookd.a $(LDLIBS)
+
+.PHONY: test-data
+test-data: build/gen_captures
+	build/gen_captures tests/data
+
+test-build: build/gen_captures
+
+FUZZ_NAMES += pcap
+FUZZ_BINS += build/fuzz/fuzz_pcap
+test-build fuzz fuzz-check: build/fuzz/fuzz_pcap

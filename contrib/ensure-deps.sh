@@ -30,6 +30,12 @@ pc_has() {
 	fi
 }
 
+# has_libfuzzer: clang can link -fsanitize=fuzzer (it prints the bare name
+# when it has no such file).
+has_libfuzzer() {
+	[ -f "$(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a" 2>/dev/null)" ]
+}
+
 missing=()
 # need PKG CHECK...: PKG is missing unless CHECK succeeds.
 need() {
@@ -48,7 +54,29 @@ if [ "$mode" = check ]; then
 	need valgrind command -v valgrind
 	need shellcheck command -v shellcheck
 	need util-linux command -v unshare
-	# clang is optional: nothing here requires it.
+	# record/replay, monitor and status tests: tcpdump reads our captures;
+	# python3 and jq check JSON strictly and play slow status clients.
+	need tcpdump command -v tcpdump
+	need python3 command -v python3
+	need jq command -v jq
+	# The fuzz targets (make check runs them briefly): clang, and libFuzzer's
+	# runtime, which clang-14 only recommends.
+	need clang command -v clang
+	need libclang-rt-14-dev has_libfuzzer
+	# The real-PPP test (tests/ppp/): Debian's kernel in QEMU with pppd.
+	need qemu-system-x86 command -v qemu-system-x86_64
+	need ppp test -e /usr/sbin/pppd
+	need cpio command -v cpio
+	need kmod test -e /usr/sbin/depmod
+	need xz-utils command -v xz
+	# Deployment tests: the unit (systemd-analyze verify), the .deb (built,
+	# linted, installed and purged), the fake NOTIFY_SOCKET and /dev/log.
+	need systemd command -v systemd-analyze
+	need dpkg-dev command -v dpkg-buildpackage
+	need build-essential dpkg_has build-essential
+	need debhelper command -v dh
+	need lintian command -v lintian
+	need python3 command -v python3
 fi
 
 [ "${#missing[@]}" = 0 ] && exit 0

@@ -48,4 +48,8 @@ void classify_tick(struct classify *c, uint64_t now_ms);
 void classify_sync_begin(struct classify *c, enum sync_class cls);
 void classify_sync_end(struct classify *c, enum sync_class cls, uint64_t now_ms);
 
+/* explain: fills ev's link facts (and last PPP addresses) from the cached
+ * link named name, as an event about it would carry them; false if none. */
+bool classify_link_by_name(struct classify *c, const char *name, struct event *ev);
+
 #endif

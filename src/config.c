@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "xalloc.h"
@@ -235,6 +236,7 @@ static void rule_clear(struct rule *r)
 		free(r->runs[i].argv);
 	}
 	free(r->runs);
+	free(r->groups);
 }
 
 void config_free(struct config *cfg)
@@ -262,6 +264,7 @@ struct config *config_load(const char *path, config_error_fn err, void *ctx)
 	cfg->max_jobs = 8;
 	cfg->startup_events = true;
 	cfg->log = LOG_TO_STDERR;
+	cfg->log_facility = LOG_DAEMON;
 	cfg->ppp_ipv6_wait_ms = 3000;
 	/* A busy router's burst (a BGP session flap) fits; the kernel's default
 	 * of 212992 bytes overflows within a few thousand routes. */

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "ipaddr.h"
 #include "log.h"
@@ -47,6 +48,15 @@ struct rule {
 	unsigned delay_ms;
 	unsigned delay_up_ms, delay_down_ms;
 	bool has_delay_up, has_delay_down;
+	/* user = / group =, resolved when the configuration is loaded: the
+	 * hook runs with uid, gid as its group and groups as supplementary
+	 * groups (the user's, from the group database; with group = alone,
+	 * only gid). Unset: the daemon's own ids. */
+	bool has_user, has_group;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	size_t n_groups;
 };
 
 struct config {
@@ -59,6 +69,7 @@ struct config {
 	unsigned max_jobs;
 	bool startup_events;
 	enum log_target log;
+	int log_facility;  /* syslog facility: LOG_DAEMON, LOG_USER, LOG_LOCAL0..7 */
 	unsigned ppp_ipv6_wait_ms; /* how long ppp-connect waits for IPv4 once IPv6 is there */
 	unsigned rcvbuf;           /* netlink event socket receive buffer, bytes */
 	struct rule *rules;

@@ -2,7 +2,9 @@
  * fields of struct config, one key at a time, reporting every bad one. */
 #include "config_parse.h"
 
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -24,6 +26,7 @@ static const char *const daemon_keys[DK_COUNT] = {
 	[DK_LOG] = "log",
 	[DK_PPP_IPV6_WAIT] = "ppp_ipv6_wait",
 	[DK_RCVBUF] = "rcvbuf",
+	[DK_LOG_FACILITY] = "log_facility",
 };
 
 const char *const cfg_rule_keys[RK_COUNT] = {
@@ -39,6 +42,8 @@ const char *const cfg_rule_keys[RK_COUNT] = {
 	[RK_DELAY] = "delay",
 	[RK_DELAY_UP] = "delay_up",
 	[RK_DELAY_DOWN] = "delay_down",
+	[RK_USER] = "user",
+	[RK_GROUP] = "group",
 };
 
 /* The index of name in keys[n], after the checks every section makes: the
@@ -72,6 +77,79 @@ static int key_index(struct parser *p, const char *section, const char *const *k
 }
 
 /* ---- [rule NAME] ----------------------------------------------------- */
+
+/* The passwd entry of a name or a number (which must exist too). */
+static struct passwd *lookup_user(const char *value)
+{
+	unsigned long long n;
+	struct passwd *pw = getpwnam(value);
+
+	if (!pw && cfg_parse_uint(value, UINT32_MAX - 1, &n))
+		pw = getpwuid((uid_t)n);
+	return pw;
+}
+
+static struct group *lookup_group(const char *value)
+{
+	unsigned long long n;
+	struct group *gr = getgrnam(value);
+
+	if (!gr && cfg_parse_uint(value, UINT32_MAX - 1, &n))
+		gr = getgrgid((gid_t)n);
+	return gr;
+}
+
+/* user = NAME|UID: its uid, its primary group (unless group = says
+ * otherwise) and its supplementary groups, read now rather than in the
+ * child, where reading the group database is not safe. */
+static void set_user(struct parser *p, struct rule *r, const char *value)
+{
+	char safe[SAFE_LEN];
+	struct passwd *pw = lookup_user(value);
+	int n = 16;
+
+	if (!pw) {
+		cfg_err(p, p->path, p->line, "user: no such user '%s'", SAFE(safe, value));
+		return;
+	}
+	r->has_user = true;
+	r->uid = pw->pw_uid;
+	if (!r->has_group)
+		r->gid = pw->pw_gid;
+	for (;;) {
+		int want = n;
+		r->groups = xrealloc(r->groups, (size_t)n * sizeof(*r->groups));
+		if (getgrouplist(pw->pw_name, pw->pw_gid, r->groups, &n) >= 0)
+			break;
+		if (n <= want) /* no growth asked for: give up on the extra groups */
+			n = 0;
+		if (n == 0) {
+			r->groups[0] = pw->pw_gid;
+			n = 1;
+			break;
+		}
+	}
+	r->n_groups = (size_t)n;
+}
+
+/* group = NAME|GID: the primary group; alone, also the only group. */
+static void set_group(struct parser *p, struct rule *r, const char *value)
+{
+	char safe[SAFE_LEN];
+	struct group *gr = lookup_group(value);
+
+	if (!gr) {
+		cfg_err(p, p->path, p->line, "group: no such group '%s'", SAFE(safe, value));
+		return;
+	}
+	r->has_group = true;
+	r->gid = gr->gr_gid;
+	if (!r->has_user) {
+		r->groups = xrealloc(r->groups, sizeof(*r->groups));
+		r->groups[0] = gr->gr_gid;
+		r->n_groups = 1;
+	}
+}
 
 static struct rule *cur_rule(struct parser *p)
 {
@@ -204,6 +282,12 @@ static void rule_key(struct parser *p, const char *name, const char *value)
 		}
 		break;
 	}
+	case RK_USER:
+		set_user(p, r, value);
+		break;
+	case RK_GROUP:
+		set_group(p, r, value);
+		break;
 	case RK_COUNT:
 		break;
 	}
@@ -259,6 +343,17 @@ static void daemon_key(struct parser *p, const char *name, const char *value)
 			cfg_err(p, p->path, p->line, "log: expected stderr or syslog, not '%s'",
 				SAFE(safe, value));
 		break;
+	case DK_LOG_FACILITY: {
+		int f = log_facility_from_name(value);
+
+		if (f < 0)
+			cfg_err(p, p->path, p->line,
+				"log_facility: expected daemon, user or local0 to local7, not '%s'",
+				SAFE(safe, value));
+		else
+			cfg->log_facility = f;
+		break;
+	}
 	case DK_PPP_IPV6_WAIT:
 		if (!cfg_parse_seconds_ms(value, MAX_SECONDS, &cfg->ppp_ipv6_wait_ms))
 			cfg_err(p, p->path, p->line,

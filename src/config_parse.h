@@ -19,6 +19,7 @@ enum daemon_key {
 	DK_LOG,
 	DK_PPP_IPV6_WAIT,
 	DK_RCVBUF,
+	DK_LOG_FACILITY,
 	DK_COUNT
 };
 
@@ -35,6 +36,8 @@ enum rule_key {
 	RK_DELAY,
 	RK_DELAY_UP,
 	RK_DELAY_DOWN,
+	RK_USER,
+	RK_GROUP,
 	RK_COUNT
 };
 

@@ -64,9 +64,11 @@ bool cfg_parse_seconds_ms(const char *s, unsigned long long max_s, unsigned *ms)
 	unsigned long long whole = 0, frac = 0;
 	unsigned digits = 0, frac_digits = 0;
 
+	/* The unit comes last ("250ms"), so allow the larger of the two
+	 * ranges while reading digits; each is checked at the end. */
 	for (; *s >= '0' && *s <= '9'; s++, digits++) {
 		whole = whole * 10 + (unsigned)(*s - '0');
-		if (whole > max_s)
+		if (whole > max_s * 1000)
 			return false;
 	}
 	if (*s == '.') {
@@ -87,7 +89,7 @@ bool cfg_parse_seconds_ms(const char *s, unsigned long long max_s, unsigned *ms)
 	}
 	if (*s == 's')
 		s++;
-	if (*s || digits == 0)
+	if (*s || digits == 0 || whole > max_s)
 		return false;
 	while (frac_digits++ < 3)
 		frac *= 10;

@@ -17,7 +17,12 @@
 #include "jobs.h"
 #include "log.h"
 #include "nl.h"
+#include "notify.h"
 #include "rtnl.h"
+#include "sbuf.h"
+#include "evprint.h"
+#include "status.h"
+#include "status_report.h"
 #include "watch.h"
 
 #define DUMP_RETRIES 10
@@ -36,6 +41,9 @@ struct daemon {
 	bool resync_wanted;
 	bool in_overrun; /* between an ENOBUFS and the resync that answers it */
 	uint64_t events, malformed, resyncs;
+	uint64_t overruns;   /* ENOBUFS episodes: each answered by one resync */
+	uint64_t started_ms;
+	struct status_server *status;
 };
 
 /* ---------- events to hooks ---------- */
@@ -126,9 +134,11 @@ static void on_netlink(struct watch *w, uint32_t events)
 		return;
 	int rc = nl_read_events(&d->nl, on_nlmsg, d);
 	if (rc == 1) {
-		if (!d->in_overrun)
+		if (!d->in_overrun) {
+			d->overruns++;
 			log_warnx("netlink receive buffer overrun: events were lost (%llu overruns); resyncing",
 				  (unsigned long long)d->nl.enobufs + d->nl.truncated);
+		}
 		d->in_overrun = true;
 		d->resync_wanted = true;
 	} else if (rc < 0) {
@@ -150,10 +160,16 @@ static void report_config_error(void *ctx, const char *msg)
 
 static void reload(struct daemon *d)
 {
+	/* A service manager waits for READY=1 again before it calls the reload
+	 * done (sd_notify(3)); it comes on both outcomes. */
+	notify_send("RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading the configuration",
+		    notify_monotonic_usec());
 	struct config *cfg = config_load(d->opts->config_path, report_config_error, NULL);
 
 	if (!cfg) {
 		log_warnx("reload: configuration has errors; keeping the old one");
+		notify_send("READY=1\nSTATUS=reload failed (configuration has errors); "
+			    "running with the old one");
 		return;
 	}
 	config_free(d->cfg);
@@ -163,6 +179,7 @@ static void reload(struct daemon *d)
 	jobs_set_limits(d->jobs, cfg->max_jobs, cfg->timeout_s);
 	d->cls.ppp_ipv6_wait_ms = cfg->ppp_ipv6_wait_ms;
 	log_info("configuration reloaded (%zu rules)", cfg->n_rules);
+	notify_send("READY=1\nSTATUS=running; configuration reloaded (%zu rules)", cfg->n_rules);
 }
 
 static void on_signal(struct watch *w, uint32_t events)
@@ -178,6 +195,7 @@ static void on_signal(struct watch *w, uint32_t events)
 			jobs_child_exited(d->jobs);
 		} else if (!d->stopping) {
 			log_info("exiting on SIG%s", sigabbrev_np((int)si.ssi_signo));
+			notify_send("STOPPING=1\nSTATUS=exiting; waiting for running hooks");
 			d->stopping = true;
 			watch_del(d->epfd, &d->nl_w);
 			jobs_shutdown(d->jobs);
@@ -201,6 +219,32 @@ static int setup_signals(void)
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* ---------- status socket and --dry-run ---------- */
+
+static char *status_reply(void *ctx, bool json)
+{
+	struct daemon *d = ctx;
+	struct status_view v = {
+		.pid = getpid(), .now_ms = mono_ms(), .started_ms = d->started_ms,
+		.dry_run = d->opts->dry_run, .st = &d->cls.st, .jobs = d->jobs,
+		.events = d->events, .malformed = d->malformed + d->nl.malformed,
+		.overruns = d->overruns, .resyncs = d->resyncs,
+	};
+
+	return status_format(&v, json);
+}
+
+static void log_dry_run(void *ctx, const struct hook_spec *spec, const char *label)
+{
+	struct sbuf b = { 0 };
+
+	(void)ctx;
+	(void)label;
+	evprint_hook(&b, spec, false);
+	log_info("%s", sbuf_str(&b));
+	sbuf_free(&b);
 }
 
 /* ---------- loop ---------- */
@@ -238,6 +282,11 @@ int daemon_run(struct config *cfg, const struct daemon_opts *opts)
 	if (watch_add(d.epfd, &d.nl_w, nl_event_fd(&d.nl), EPOLLIN, on_netlink) < 0 ||
 	    watch_add(d.epfd, &d.sig_w, sigfd, EPOLLIN, on_signal) < 0)
 		fatal("epoll_ctl");
+	d.started_ms = mono_ms();
+	if (opts->dry_run)
+		jobs_set_dry_run(d.jobs, log_dry_run, NULL);
+	if (opts->status_path && *opts->status_path)
+		d.status = status_open(d.epfd, opts->status_path, status_reply, &d);
 
 	/* Subscribed first (nl_open), dumped second: nothing falls between. */
 	d.cls.origin = ORIGIN_STARTUP;
@@ -251,6 +300,10 @@ int daemon_run(struct config *cfg, const struct daemon_opts *opts)
 			n_addrs += l->n_addrs;
 	log_info("ready (%zu links, %zu addresses, %zu routes)", d.cls.st.n_links, n_addrs,
 		 d.cls.st.n_routes);
+	/* Readiness for systemd (Type=notify): the initial dump is done, so
+	 * every later change becomes an event. */
+	notify_send("READY=1\nSTATUS=running (%zu links, %zu addresses, %zu routes at start)",
+		    d.cls.st.n_links, n_addrs, d.cls.st.n_routes);
 
 	while (!d.stopping || !jobs_idle(d.jobs)) {
 		struct epoll_event evs[32];
@@ -277,6 +330,7 @@ int daemon_run(struct config *cfg, const struct daemon_opts *opts)
 
 	log_info("exiting (%llu events, %llu malformed messages skipped)",
 		 (unsigned long long)d.events, (unsigned long long)d.malformed);
+	status_close(d.status);
 	jobs_free(d.jobs);
 	classify_free(&d.cls);
 	nl_close(&d.nl);

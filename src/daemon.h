@@ -9,6 +9,8 @@
 struct daemon_opts {
 	const char *config_path; /* absolute, for reloads */
 	bool verbose;
+	bool dry_run;            /* log each hook with argv and environment; run none */
+	const char *status_path; /* the status socket; NULL or "": none */
 };
 
 /* Runs until SIGTERM or SIGINT; takes ownership of cfg. Returns the exit status. */

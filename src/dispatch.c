@@ -52,6 +52,16 @@ static void add_rule_run(struct hook_spec *s, const struct rule *r, const struct
 	}
 	s->argv[i] = NULL;
 	s->envp = event_env(ev, r->name ? r->name : "");
+	s->ids.set_uid = r->has_user;
+	s->ids.uid = r->uid;
+	s->ids.set_gid = r->has_user || r->has_group;
+	s->ids.gid = r->gid;
+	if (s->ids.set_gid && r->n_groups) {
+		/* A copy: a reload may free the rule before the hook starts. */
+		s->ids.groups = xmalloc(r->n_groups * sizeof(*s->ids.groups));
+		memcpy(s->ids.groups, r->groups, r->n_groups * sizeof(*s->ids.groups));
+		s->ids.n_groups = r->n_groups;
+	}
 }
 
 /* Takes ownership of path. */
@@ -96,6 +106,7 @@ void hook_spec_clear(struct hook_spec *s)
 		return;
 	free(s->name);
 	free(s->rule);
+	free(s->ids.groups);
 	for (size_t i = 0; s->argv && s->argv[i]; i++)
 		free(s->argv[i]);
 	free(s->argv);

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "event.h"
 #include "hooksdir.h"
+#include "spawn.h"
 
 struct hook_spec {
 	char *name;  /* "rule NAME" or the hooks.d path, for logs */
@@ -14,6 +15,7 @@ struct hook_spec {
 	char **argv; /* malloc'd, NULL-terminated */
 	char **envp; /* from event_env */
 	unsigned delay_ms; /* the rule's debounce for this event, 0 = none */
+	struct spawn_ids ids; /* the rule's user and group; ids.groups is malloc'd */
 };
 
 /* Order: matching rules in file order (each run line in order), then

@@ -21,6 +21,7 @@ struct hooksdir {
 	char **seen_path;
 	char **seen_reason;
 	size_t n_seen;
+	bool quiet; /* explain: logs nothing, it reports skipped files itself */
 };
 
 static char *join(const char *dir, const char *name)
@@ -175,6 +176,8 @@ void hooksdir_free(struct hooksdir *hd)
 /* True the first time (path, reason) is seen. */
 static bool first_time(struct hooksdir *hd, const char *path, const char *reason)
 {
+	if (hd->quiet)
+		return false;
 	for (size_t i = 0; i < hd->n_seen; i++)
 		if (strcmp(hd->seen_path[i], path) == 0 &&
 		    strcmp(hd->seen_reason[i], reason) == 0)
@@ -189,19 +192,21 @@ static bool first_time(struct hooksdir *hd, const char *path, const char *reason
 
 bool hooksdir_may_run(struct hooksdir *hd, const char *path)
 {
-	char reason[160], safe[1024];
+	char reason[160], safe[1024], field[1024];
 
 	if (!trust_problem(path, reason, sizeof(reason)))
 		return true;
 	if (hd && first_time(hd, path, reason))
-		log_warnx("hooks: not running %s: %s", log_safe(path, safe, sizeof(safe)), reason);
+		log_warnx("hooks: not running %s: %s hook=%s action=refuse",
+			  log_safe(path, safe, sizeof(safe)), reason,
+			  log_field(path, field, sizeof(field)));
 	return false;
 }
 
 /* Appends the files of dir to run to *paths. */
 static void collect(struct hooksdir *hd, const char *dir, bool top, char ***paths, size_t *n)
 {
-	char **names, reason[160], safe[1024];
+	char **names, reason[160], safe[1024], field[1024];
 	long count = read_names(dir, &names);
 
 	if (count < 0) {
@@ -221,8 +226,9 @@ static void collect(struct hooksdir *hd, const char *dir, bool top, char ***path
 			break;
 		case V_SKIP:
 			if (first_time(hd, path, reason))
-				log_info("hooks: skipping %s: %s",
-					 log_safe(path, safe, sizeof(safe)), reason);
+				log_info("hooks: skipping %s: %s hook=%s action=skip",
+					 log_safe(path, safe, sizeof(safe)), reason,
+					 log_field(path, field, sizeof(field)));
 			break;
 		case V_UNKNOWN_EVDIR:
 			if (first_time(hd, path, "unknown event directory"))
@@ -316,4 +322,64 @@ static int check_dir(const char *dir, bool top, hooksdir_report_fn report, void 
 int hooksdir_check(const char *dir, hooksdir_report_fn report, void *ctx)
 {
 	return check_dir(dir, true, report, ctx);
+}
+
+/* ---- explain ---------------------------------------------------------- */
+
+void hooksdir_set_quiet(struct hooksdir *hd, bool quiet)
+{
+	hd->quiet = quiet;
+}
+
+static void skipped_in(const char *dir, bool top, bool route, hooksdir_skip_fn fn, void *ctx)
+{
+	char **names, reason[160];
+	long count = read_names(dir, &names);
+
+	if (count < 0) {
+		if (errno != ENOENT)
+			fn(ctx, dir, strerror(errno));
+		return;
+	}
+	for (long i = 0; i < count; i++) {
+		char *path = join(dir, names[i]);
+
+		if (names[i][0] == '.') {
+			fn(ctx, path, "hidden file (the name starts with a dot)");
+			free(path);
+			continue;
+		}
+		switch (judge(path, names[i], top, reason)) {
+		case V_SKIP:
+			fn(ctx, path, reason);
+			break;
+		case V_UNKNOWN_EVDIR:
+			fn(ctx, path, "a directory named after no event: its files never run");
+			break;
+		case V_RUN:
+			if (top && route)
+				fn(ctx, path,
+				   "top-level files run for link-*, ppp-* and address-* events only; "
+				   "route events run the files of EVENT.d/");
+			break;
+		case V_SILENT:
+			break; /* another event's EVENT.d/ */
+		}
+		free(path);
+	}
+	free_names(names, count);
+}
+
+void hooksdir_skipped(struct hooksdir *hd, enum event_type t, hooksdir_skip_fn fn, void *ctx)
+{
+	char *name, *evdir;
+
+	if (!hd)
+		return;
+	name = xasprintf("%s.d", event_name(t));
+	evdir = join(hd->dir, name);
+	free(name);
+	skipped_in(evdir, false, false, fn, ctx);
+	free(evdir);
+	skipped_in(hd->dir, true, event_is_route(t), fn, ctx);
 }

@@ -32,4 +32,12 @@ bool hooksdir_may_run(struct hooksdir *hd, const char *path);
  * Returns the number of errors. */
 int hooksdir_check(const char *dir, hooksdir_report_fn report, void *ctx);
 
+/* explain: no logging from hd (skipped files are reported by the caller). */
+void hooksdir_set_quiet(struct hooksdir *hd, bool quiet);
+
+/* explain: calls fn for each entry of dir/EVENT.d/ and dir that an event of
+ * type t does not run, with the reason, in the order they are read. */
+typedef void (*hooksdir_skip_fn)(void *ctx, const char *path, const char *reason);
+void hooksdir_skipped(struct hooksdir *hd, enum event_type t, hooksdir_skip_fn fn, void *ctx);
+
 #endif

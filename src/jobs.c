@@ -18,6 +18,8 @@
 #include "xalloc.h"
 
 #define KILL_GRACE_MS 5000
+#define GROUP_RECHECK_MS 50
+#define LINGER_PRUNE_AT 64
 #define OUTPUT_LINE_MAX 1024
 /* What one hook may put in the log; the rest is read and discarded, so a
  * hook printing megabytes neither blocks nor floods. */
@@ -33,8 +35,13 @@ struct run {
 	struct hookq *q; /* NULL once the leader exited */
 	struct watch pid_w, out_w;
 	char *name;
+	char *who; /* "hook=PATH [rule=NAME]": the first key=value fields */
+	char *ctx; /* "event=E iface=I seq=N": the last ones */
 	pid_t pid;
 	uint64_t started_ms, deadline_ms, kill_ms;
+	uint64_t recheck_ms; /* look again whether the group is gone */
+	bool reaped;         /* the leader's zombie is gone */
+	bool lingering;      /* reaped, but its background children live on */
 	bool exited, timed_out;
 	bool dead; /* freed after the current epoll batch, which may still name it */
 	size_t line_len;
@@ -50,8 +57,11 @@ struct jobs {
 	uint64_t next_delayed_ms;
 	struct run *runs;
 	struct run *graveyard;
+	size_t n_lingering;
 	size_t n_running;
 	uint64_t started, failed, timed_out, spawn_errors;
+	jobs_dry_run_fn dry_run; /* set: hooks are shown to it, never started */
+	void *dry_ctx;
 };
 
 /* Bound per interface: coalescing keeps one waiting event per link state,
@@ -83,11 +93,12 @@ static void log_line(struct run *r)
 
 	r->line[r->line_len] = '\0';
 	if (r->logged < OUTPUT_CAP)
-		log_info("%s[%d]: %s", r->name, (int)r->pid, log_safe(r->line, safe, sizeof(safe)));
+		log_info("%s[%d]: %s", r->name, (int)r->pid, log_safe_n(r->line, r->line_len, safe, sizeof(safe)));
 	r->logged += r->line_len + 1;
 	if (r->logged >= OUTPUT_CAP && r->logged - r->line_len - 1 < OUTPUT_CAP)
-		log_warnx("hook %s[%d]: more than %d KiB of output; discarding the rest", r->name,
-			  (int)r->pid, OUTPUT_CAP / 1024);
+		log_warnx("hook %s[%d]: more than %d KiB of output; discarding the rest %s pid=%d "
+			  "%s",
+			  r->name, (int)r->pid, OUTPUT_CAP / 1024, r->who, (int)r->pid, r->ctx);
 	r->line_len = 0;
 }
 
@@ -146,18 +157,24 @@ static void on_output(struct watch *w, uint32_t events)
 static void log_exit(struct run *r, const siginfo_t *si)
 {
 	struct jobs *j = r->j;
+	unsigned long long ms = mono_ms() - r->started_ms;
 
 	if (si->si_code == CLD_EXITED) {
 		if (si->si_status == 0) {
-			log_debug("hook %s[%d] exited with status 0", r->name, (int)r->pid);
+			log_debug("hook %s[%d] exited with status 0 %s pid=%d status=0 ms=%llu %s",
+				  r->name, (int)r->pid, r->who, (int)r->pid, ms, r->ctx);
 			return;
 		}
 		j->failed++;
-		log_info("hook %s[%d] exited with status %d", r->name, (int)r->pid, si->si_status);
+		log_info("hook %s[%d] exited with status %d %s pid=%d status=%d ms=%llu %s", r->name,
+			 (int)r->pid, si->si_status, r->who, (int)r->pid, si->si_status, ms, r->ctx);
 	} else {
+		const char *sig = sigabbrev_np(si->si_status) ? sigabbrev_np(si->si_status) : "?";
+
 		j->failed++;
-		log_info("hook %s[%d] killed by signal %d (SIG%s)", r->name, (int)r->pid,
-			 si->si_status, sigabbrev_np(si->si_status) ? sigabbrev_np(si->si_status) : "?");
+		log_info("hook %s[%d] killed by signal %d (SIG%s) %s pid=%d signal=%d ms=%llu%s %s",
+			 r->name, (int)r->pid, si->si_status, sig, r->who, (int)r->pid,
+			 si->si_status, ms, r->timed_out ? " timed_out=yes" : "", r->ctx);
 	}
 }
 
@@ -213,6 +230,39 @@ void jobs_child_exited(struct jobs *j)
 	}
 }
 
+static void unlink_and_bury(struct run *r)
+{
+	struct jobs *j = r->j;
+
+	for (struct run **pp = &j->runs; *pp; pp = &(*pp)->next)
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
+	if (r->lingering)
+		j->n_lingering--;
+	r->dead = true;
+	r->next = j->graveyard;
+	j->graveyard = r;
+}
+
+static void end_group(struct run *r, uint64_t now_ms)
+{
+	kill(-r->pid, SIGTERM);
+	r->kill_ms = now_ms + KILL_GRACE_MS;
+	r->recheck_ms = now_ms + GROUP_RECHECK_MS;
+}
+
+/* Forgets lingering groups that have ended since. */
+static void prune_lingering(struct jobs *j)
+{
+	for (struct run *r = j->runs, *next; r; r = next) {
+		next = r->next;
+		if (r->lingering && !r->kill_ms && kill(-r->pid, 0) != 0)
+			unlink_and_bury(r);
+	}
+}
+
 static void run_maybe_free(struct run *r)
 {
 	struct jobs *j = r->j;
@@ -220,21 +270,32 @@ static void run_maybe_free(struct run *r)
 	if (!r->exited || r->out_w.fd >= 0)
 		return;
 	/* A pending group kill matters only while something in the group,
-	 * other than the zombie leader we keep, is still alive. */
+	 * other than the zombie leader we keep, is still alive. A member that
+	 * is dying is not a zombie yet: look again soon, not at the grace end. */
 	if (r->kill_ms) {
-		if (process_group_alive(r->pid))
+		if (process_group_alive(r->pid)) {
+			r->recheck_ms = mono_ms() + GROUP_RECHECK_MS;
 			return;
+		}
 		r->kill_ms = 0;
 	}
-	waitpid(r->pid, NULL, 0); /* reap the zombie kept by WNOWAIT */
-	for (struct run **pp = &j->runs; *pp; pp = &(*pp)->next)
-		if (*pp == r) {
-			*pp = r->next;
-			break;
+	if (!r->reaped) {
+		waitpid(r->pid, NULL, 0); /* reap the zombie kept by WNOWAIT */
+		r->reaped = true;
+		/* Background children that let go of the output (">/dev/null &")
+		 * outlive their hook. Their group is remembered so that shutdown
+		 * ends it instead of orphaning it; the group id cannot be reused
+		 * while any member lives. */
+		if (kill(-r->pid, 0) == 0) {
+			r->lingering = true;
+			if (++j->n_lingering > LINGER_PRUNE_AT)
+				prune_lingering(j);
+			if (j->stopping)
+				end_group(r, mono_ms());
+			return;
 		}
-	r->dead = true;
-	r->next = j->graveyard;
-	j->graveyard = r;
+	}
+	unlink_and_bury(r);
 }
 
 static void bury(struct jobs *j)
@@ -243,11 +304,41 @@ static void bury(struct jobs *j)
 		struct run *r = j->graveyard;
 		j->graveyard = r->next;
 		free(r->name);
+		free(r->who);
+		free(r->ctx);
 		free(r);
 	}
 }
 
 /* ---------- starting ---------- */
+
+/* The value of NAME in envp, "" if unset. */
+static const char *env_value(char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return "";
+}
+
+/* The key=value tail of the lines about a hook (ifhookd(8), LOGGING): who
+ * ("hook=PATH", plus "rule=NAME" for a rule's command) and which event
+ * ("event=E iface=I seq=N", as the hook's own environment says). */
+static void hook_fields(const struct hook_spec *s, char **who, char **ctx)
+{
+	char path[1024], rule[512], iface[IF_NAMESIZE * 4 + 1];
+
+	log_field(s->argv[0], path, sizeof(path));
+	if (s->rule)
+		*who = xasprintf("hook=%s rule=%s", path, log_field(s->rule, rule, sizeof(rule)));
+	else
+		*who = xasprintf("hook=%s", path);
+	*ctx = xasprintf("event=%s iface=%s seq=%s", env_value(s->envp, "EVENT"),
+			 log_field(env_value(s->envp, "IFACE"), iface, sizeof(iface)),
+			 env_value(s->envp, "EVENT_SEQ"));
+}
 
 /* Starts the next runnable hook; false when there is none. */
 static bool start_next(struct jobs *j)
@@ -257,15 +348,35 @@ static bool start_next(struct jobs *j)
 	char label[IF_NAMESIZE * 4 + 32];
 	struct hookq *q = hookqs_next(&j->qs, &spec, label, sizeof(label));
 	int err;
+	char *who, *ctx;
 
 	if (!q)
 		return false;
-	err = spawn_hook(spec.argv, spec.envp, &sp);
+	if (j->dry_run) {
+		/* --dry-run: the hook is shown instead of run, and done at once. */
+		j->dry_run(j->dry_ctx, &spec, label);
+		hook_spec_clear(&spec);
+		hookqs_done(&j->qs, q);
+		return true;
+	}
+	hook_fields(&spec, &who, &ctx);
+	err = spawn_hook(spec.argv, spec.envp, &spec.ids, &sp);
 	if (err) {
 		/* A bad hook file (no shebang, vanished, not executable) is
-		 * reported, and the queue goes on. */
+		 * reported, and the queue goes on. A failed switch of user or
+		 * group is reported as such: the hook never ran. */
+		const char *errname = strerrorname_np(err) ? strerrorname_np(err) : "?";
+
 		j->spawn_errors++;
-		log_warnx("hook %s: cannot execute %s: %s", spec.name, spec.argv[0], strerror(err));
+		if (strcmp(sp.failed, "execve") == 0)
+			log_warnx("hook %s: cannot execute %s: %s %s error=%s %s", spec.name,
+				  spec.argv[0], strerror(err), who, errname, ctx);
+		else
+			log_warnx("hook %s: cannot start %s: %s: %s %s error=%s step=%s %s",
+				  spec.name, spec.argv[0], sp.failed, strerror(err), who, errname,
+				  sp.failed, ctx);
+		free(who);
+		free(ctx);
 		hook_spec_clear(&spec);
 		hookqs_done(&j->qs, q);
 		return true;
@@ -275,6 +386,8 @@ static bool start_next(struct jobs *j)
 	r->q = q;
 	r->name = spec.name;
 	spec.name = NULL;
+	r->who = who;
+	r->ctx = ctx;
 	r->pid = sp.pid;
 	r->started_ms = mono_ms();
 	r->deadline_ms = r->started_ms + (uint64_t)j->timeout_s * 1000;
@@ -286,7 +399,13 @@ static bool start_next(struct jobs *j)
 	j->runs = r;
 	j->n_running++;
 	j->started++;
-	log_debug("hook %s[%d] started (%s)", r->name, (int)r->pid, label);
+	char ids[64] = "";
+	if (spec.ids.set_uid || spec.ids.set_gid)
+		snprintf(ids, sizeof(ids), " uid=%u gid=%u",
+			 (unsigned)(spec.ids.set_uid ? spec.ids.uid : getuid()),
+			 (unsigned)spec.ids.gid);
+	log_debug("hook %s[%d] started (%s) %s pid=%d%s %s", r->name, (int)r->pid, label, r->who,
+		  (int)r->pid, ids, r->ctx);
 	hook_spec_clear(&spec);
 	return true;
 }
@@ -324,17 +443,24 @@ void jobs_tick(struct jobs *j, uint64_t now_ms)
 		if (!r->exited && !r->timed_out && now_ms >= r->deadline_ms) {
 			r->timed_out = true;
 			j->timed_out++;
-			log_warnx("hook %s[%d] timed out after %u s; SIGTERM to its process group",
-				  r->name, (int)r->pid, j->timeout_s);
+			log_warnx("hook %s[%d] timed out after %u s; SIGTERM to its process group "
+				  "%s pid=%d timeout=%u %s",
+				  r->name, (int)r->pid, j->timeout_s, r->who, (int)r->pid,
+				  j->timeout_s, r->ctx);
 			kill(-r->pid, SIGTERM);
 			r->kill_ms = now_ms + KILL_GRACE_MS;
+		} else if (r->recheck_ms && now_ms >= r->recheck_ms &&
+			   !(r->kill_ms && now_ms >= r->kill_ms)) {
+			r->recheck_ms = 0;
+			run_maybe_free(r);
 		} else if (r->kill_ms && now_ms >= r->kill_ms) {
 			/* Whatever of the group survived SIGTERM, the leader's
 			 * background children included, goes now. */
 			if (process_group_alive(r->pid) && kill(-r->pid, SIGKILL) == 0)
-				log_debug("hook %s[%d]: SIGKILL to its process group", r->name,
-					  (int)r->pid);
+				log_debug("hook %s[%d]: SIGKILL to its process group %s pid=%d %s",
+					  r->name, (int)r->pid, r->who, (int)r->pid, r->ctx);
 			r->kill_ms = 0;
+			r->recheck_ms = 0;
 			run_maybe_free(r);
 		}
 	}
@@ -351,7 +477,7 @@ uint64_t jobs_next_deadline(const struct jobs *j)
 		if (!r->exited && !r->timed_out)
 			d = r->deadline_ms;
 		else if (r->kill_ms)
-			d = r->kill_ms;
+			d = r->recheck_ms && r->recheck_ms < r->kill_ms ? r->recheck_ms : r->kill_ms;
 		if (d && (!min || d < min))
 			min = d;
 	}
@@ -366,11 +492,15 @@ void jobs_shutdown(struct jobs *j)
 	/* Hooks already gone may have left children holding their output:
 	 * those groups are ended now rather than orphaned. */
 	uint64_t now = mono_ms();
-	for (struct run *r = j->runs; r; r = r->next)
-		if (r->exited && !r->kill_ms) {
-			kill(-r->pid, SIGTERM);
-			r->kill_ms = now + KILL_GRACE_MS;
-		}
+	for (struct run *r = j->runs, *next; r; r = next) {
+		next = r->next;
+		if (!r->exited || r->kill_ms)
+			continue;
+		if (r->lingering && kill(-r->pid, 0) != 0)
+			unlink_and_bury(r); /* its children have ended since */
+		else
+			end_group(r, now);
+	}
 }
 
 bool jobs_idle(const struct jobs *j)
@@ -429,9 +559,40 @@ void jobs_free(struct jobs *j)
 		if (r->out_w.fd >= 0)
 			close(r->out_w.fd);
 		free(r->name);
+		free(r->who);
+		free(r->ctx);
 		free(r);
 	}
 	bury(j);
 	hookqs_free(&j->qs);
 	free(j);
+}
+
+/* ---------- dry run and introspection (ifhookd --dry-run, status) ---------- */
+
+void jobs_set_dry_run(struct jobs *j, jobs_dry_run_fn fn, void *ctx)
+{
+	j->dry_run = fn;
+	j->dry_ctx = ctx;
+}
+
+void jobs_foreach_run(const struct jobs *j, jobs_run_fn fn, void *ctx)
+{
+	for (const struct run *r = j->runs; r; r = r->next) {
+		struct jobs_run_info ri = { .name = r->name, .pid = (int)r->pid,
+					    .started_ms = r->started_ms };
+		if (r->exited)
+			continue; /* only its background children are left */
+		if (r->q) {
+			ri.iface = r->q->iface;
+			ri.ifindex = r->q->ifindex;
+		}
+		fn(ctx, &ri);
+	}
+}
+
+void jobs_foreach_queue(const struct jobs *j, jobs_queue_fn fn, void *ctx)
+{
+	for (const struct hookq *q = j->qs.queues; q; q = q->next)
+		fn(ctx, q);
 }

@@ -48,4 +48,23 @@ void jobs_shutdown(struct jobs *j);
 bool jobs_idle(const struct jobs *j);
 void jobs_get_stats(const struct jobs *j, struct jobs_stats *out);
 
+/* --dry-run: from now on each hook due to start goes to fn (with "EVENT
+ * IFACE" as label) and counts as done at once; nothing is spawned. */
+typedef void (*jobs_dry_run_fn)(void *ctx, const struct hook_spec *spec, const char *label);
+void jobs_set_dry_run(struct jobs *j, jobs_dry_run_fn fn, void *ctx);
+
+/* For ifhookd status: each running hook, and each interface queue. */
+struct jobs_run_info {
+	const char *name;
+	int pid;
+	uint64_t started_ms; /* mono_ms() */
+	const char *iface;   /* may be NULL; not terminated if IF_NAMESIZE long */
+	int ifindex;
+};
+typedef void (*jobs_run_fn)(void *ctx, const struct jobs_run_info *ri);
+void jobs_foreach_run(const struct jobs *j, jobs_run_fn fn, void *ctx);
+struct hookq;
+typedef void (*jobs_queue_fn)(void *ctx, const struct hookq *q);
+void jobs_foreach_queue(const struct jobs *j, jobs_queue_fn fn, void *ctx);
+
 #endif

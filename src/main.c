@@ -10,31 +10,37 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "config.h"
 #include "daemon.h"
 #include "hooksdir.h"
 #include "log.h"
 #include "trust.h"
-
-#define IFHOOKD_VERSION "0.1.0"
-#define DEFAULT_CONFIG SYSCONFDIR "/ifhookd/ifhookd.conf"
+#include "version.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ifhookd [-c FILE] [-f] [-n] [-v] [-h] [-V]\n"
+		"usage: ifhookd [-c FILE] [-f] [-l TARGET] [-n] [-v] [--dry-run] [-S PATH] [-h] [-V]\n"
+		"       ifhookd monitor|explain|record|replay|status ... (-h for each)\n"
 		"Runs hook scripts on network events from the kernel (rtnetlink).\n\n"
 		"  -c, --config FILE   configuration file (default %s)\n"
 		"  -f, --foreground    stay in the foreground and log to stderr\n"
+		"  -l, --log TARGET    log to stderr or syslog, whatever -f and the\n"
+		"                      configuration's log say (init scripts: -f -l syslog)\n"
 		"  -n, --check         check the configuration and hooks_dir, print every\n"
 		"                      problem, exit 0 if there is none, else 1\n"
 		"  -v, --verbose       also log each event and each hook start and exit\n"
+		"      --dry-run       log each hook with its argv and environment; run none\n"
+		"  -S, --socket PATH   status socket (default %s; \"none\": no socket)\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n\n"
+		"Commands: monitor (print events live), explain EVENT IFACE (what would run),\n"
+		"record FILE.pcap, replay FILE.pcap, status (ask the running daemon).\n\n"
 		"Signals: SIGHUP reloads the configuration; SIGTERM or SIGINT stop taking\n"
 		"events, let running hooks finish (up to their timeout) and exit.\n"
 		"See ifhookd(8) and ifhookd.conf(5).\n",
-		DEFAULT_CONFIG);
+		DEFAULT_CONFIG, DEFAULT_STATUS_SOCKET);
 }
 
 static void print_error(void *ctx, const char *msg)
@@ -99,14 +105,36 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "log", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config_arg = DEFAULT_CONFIG;
-	bool foreground = false, check = false, verbose = false;
-	int opt, errors = 0;
+	const char *config_arg = DEFAULT_CONFIG, *socket_arg = DEFAULT_STATUS_SOCKET;
+	bool foreground = false, check = false, verbose = false, dry_run = false;
+	int opt, errors = 0, log_arg = -1;
 
-	while ((opt = getopt_long(argc, argv, "c:fnvhV", longopts, NULL)) != -1) {
+	/* "ifhookd COMMAND ...": the admin tools (commands.h). */
+	if (argc > 1 && command_find(argv[1]))
+		return command_find(argv[1])(argc - 1, argv + 1);
+	while ((opt = getopt_long(argc, argv, "c:fnvhVS:l:", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'l':
+			if (strcmp(optarg, "stderr") == 0)
+				log_arg = LOG_TO_STDERR;
+			else if (strcmp(optarg, "syslog") == 0)
+				log_arg = LOG_TO_SYSLOG;
+			else {
+				fprintf(stderr, "ifhookd: --log: expected stderr or syslog\n");
+				return 2;
+			}
+			break;
+		case 'D':
+			dry_run = true;
+			break;
+		case 'S':
+			socket_arg = optarg;
+			break;
 		case 'c':
 			config_arg = optarg;
 			break;
@@ -171,12 +199,20 @@ int main(int argc, char **argv)
 		free(config_path);
 		return 1;
 	}
-	if (!foreground) {
-		detach(cfg->log == LOG_TO_STDERR);
-		log_init(cfg->log, verbose);
-	}
-	struct daemon_opts opts = { .config_path = config_path, .verbose = verbose };
+	/* -l wins; else -f means stderr, and a detached daemon does what the
+	 * configuration says. */
+	enum log_target target = log_arg >= 0	 ? (enum log_target)log_arg
+				 : foreground ? LOG_TO_STDERR
+					      : cfg->log;
+	if (!foreground)
+		detach(target == LOG_TO_STDERR);
+	log_set_facility(cfg->log_facility);
+	log_init(target, verbose);
+	char *status_path = strcmp(socket_arg, "none") == 0 ? NULL : absolute_path(socket_arg);
+	struct daemon_opts opts = { .config_path = config_path, .verbose = verbose,
+				    .dry_run = dry_run, .status_path = status_path };
 	int rc = daemon_run(cfg, &opts);
 	free(config_path);
+	free(status_path);
 	return rc;
 }

@@ -102,6 +102,8 @@ static ssize_t recv_from_kernel(struct nl *n, int fd, char *buf, size_t size, in
 			n->foreign++;
 			continue;
 		}
+		if (n->raw)
+			n->raw(n->raw_ctx, buf, (size_t)len);
 		return len;
 	}
 }
@@ -114,7 +116,9 @@ static int walk(struct nl *n, const char *buf, size_t len, nl_msg_fn fn, void *c
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	int left = (int)len;
 
-	while (mnl_nlmsg_ok(nlh, left)) {
+	/* libmnl 1.0.4's mnl_nlmsg_ok compares (int)nlmsg_len, so a length of
+	 * 2 GiB or more passed it as negative: compare unsigned as well. */
+	while (mnl_nlmsg_ok(nlh, left) && nlh->nlmsg_len <= (uint32_t)left) {
 		if (seq && (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid))
 			goto next;
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)

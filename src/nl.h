@@ -17,6 +17,10 @@ struct nl {
 	uint64_t truncated;   /* datagrams larger than our buffer */
 	uint64_t foreign;     /* datagrams not from the kernel, dropped */
 	uint64_t malformed;   /* messages whose lengths did not add up */
+	/* When set (after nl_open), gets every datagram the kernel sent us,
+	 * events and dump replies alike, before it is parsed (ifhookd record). */
+	void (*raw)(void *ctx, const void *buf, size_t len);
+	void *raw_ctx;
 };
 
 typedef void (*nl_msg_fn)(void *ctx, const struct nlmsghdr *nlh);

@@ -54,22 +54,27 @@ static bool destination_matches(const struct rule *r, const struct event *ev)
 	return ev->route.dst_len == d->len && ip_prefix_contains(d, &ev->route.dst);
 }
 
-bool rule_matches(const struct rule *r, const struct event *ev)
+const char *rule_mismatch(const struct rule *r, const struct event *ev)
 {
 	if (!globs_match(&r->events, event_name(ev->type)))
-		return false;
+		return "event";
 	if (!globs_match(&r->ifaces, ev->iface))
-		return false;
+		return "interface";
 	if ((r->kinds.n_pos || r->kinds.n_neg) && !kind_matches(&r->kinds, event_match_kind(ev)))
-		return false;
+		return "kind";
 	/* Events without a family (link-*) never match a rule that sets one. */
 	if (r->family && r->family != ev->family)
-		return false;
+		return "family";
 	if (r->has_address && !address_matches(r, ev))
-		return false;
+		return "address";
 	if (r->has_destination && !destination_matches(r, ev))
-		return false;
+		return "destination";
 	if (r->has_table && (!event_is_route(ev->type) || ev->route.table != r->table))
-		return false;
-	return true;
+		return "table";
+	return NULL;
+}
+
+bool rule_matches(const struct rule *r, const struct event *ev)
+{
+	return rule_mismatch(r, ev) == NULL;
 }

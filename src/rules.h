@@ -9,5 +9,8 @@
 
 bool globs_match(const struct globs *g, const char *s);
 bool rule_matches(const struct rule *r, const struct event *ev);
+/* The first key of r that ev fails ("event", "interface", "kind", "family",
+ * "address", "destination", "table"), or NULL when r matches. */
+const char *rule_mismatch(const struct rule *r, const struct event *ev);
 
 #endif

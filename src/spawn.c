@@ -1,4 +1,5 @@
-/* Purpose: posix_spawn with the discipline hooks need (own session, clean signals, no fd leaks). */
+/* Purpose: posix_spawn with the discipline hooks need (own session, clean
+ * signals, no fd leaks), or fork+execve for a hook that runs as another user. */
 #include "spawn.h"
 
 #include <dirent.h>
@@ -9,7 +10,9 @@
 #include <string.h>
 #include <signal.h>
 #include <spawn.h>
+#include <grp.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,7 +21,116 @@
 static const int daemon_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD,
 				      SIGUSR1, SIGUSR2, SIGQUIT, SIGALRM };
 
-int spawn_hook(char *const argv[], char *const envp[], struct spawned *out)
+#define N_DAEMON_SIGNALS (sizeof(daemon_signals) / sizeof(daemon_signals[0]))
+
+/* What the child of spawn_as reports through its exec pipe when a step fails. */
+struct child_error {
+	int step; /* index in steps[] */
+	int err;
+};
+
+static const char *const steps[] = { "execve", "setgroups", "setgid", "setuid" };
+enum { STEP_EXEC, STEP_SETGROUPS, STEP_SETGID, STEP_SETUID };
+
+/* Only async-signal-safe calls below: the child of fork. Never returns. */
+static _Noreturn void child_fail(int errfd, int step)
+{
+	struct child_error ce = { .step = step, .err = errno };
+
+	(void)!write(errfd, &ce, sizeof(ce));
+	_exit(127);
+}
+
+/*
+ * posix_spawn cannot change the user or groups of the child (POSIX has only
+ * POSIX_SPAWN_RESETIDS, which goes back to the real ids), so a hook with
+ * `user =` or `group =` is started with fork and execve instead. The daemon
+ * is single-threaded and small, so fork's copy-on-write costs little, and the
+ * child only makes async-signal-safe calls. It does what the posix_spawn
+ * attributes and file actions of spawn_hook do, in the same order, then sets
+ * the groups and the user, last the signal mask, then execve. A failing step
+ * is reported through a close-on-exec pipe, as posix_spawn reports execve
+ * errors: the caller gets an errno, never a child that silently kept root.
+ */
+static int spawn_as(char *const argv[], char *const envp[], const struct spawn_ids *ids,
+		    int out_fd, struct spawned *out)
+{
+	struct child_error ce;
+	int errpipe[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(errpipe, O_CLOEXEC) < 0) {
+		out->failed = "pipe";
+		return errno;
+	}
+	pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		close(errpipe[0]);
+		close(errpipe[1]);
+		out->failed = "fork";
+		return err;
+	}
+	if (pid == 0) {
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		sigset_t none;
+		int null, efd = errpipe[1];
+
+		for (size_t i = 0; i < N_DAEMON_SIGNALS; i++)
+			sigaction(daemon_signals[i], &dfl, NULL);
+		if (setsid() < 0 || chdir("/") < 0)
+			child_fail(efd, STEP_EXEC);
+		null = open("/dev/null", O_RDONLY);
+		if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
+		    dup2(out_fd, STDERR_FILENO) < 0)
+			child_fail(efd, STEP_EXEC);
+		/* Like closefrom(3), but the error pipe stays until execve. */
+		if (efd > STDERR_FILENO + 1)
+			close_range(STDERR_FILENO + 1, (unsigned)efd - 1, 0);
+		close_range((unsigned)efd + 1, ~0u, 0);
+		if (ids->set_gid) {
+			if (setgroups(ids->n_groups, ids->groups) < 0)
+				child_fail(efd, STEP_SETGROUPS);
+			if (setgid(ids->gid) < 0)
+				child_fail(efd, STEP_SETGID);
+		}
+		if (ids->set_uid) {
+			/* As root, setuid sets the real, effective and saved ids
+			 * and clears the capabilities. A daemon that is not root
+			 * but has CAP_SETUID keeps its capabilities, and its
+			 * ambient ones would survive execve: drop them, the hook
+			 * is meant to be unprivileged (EINVAL: before Linux 4.3,
+			 * which has no ambient set). */
+			if (setuid(ids->uid) < 0)
+				child_fail(efd, STEP_SETUID);
+			if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L) < 0 &&
+			    errno != EINVAL)
+				child_fail(efd, STEP_SETUID);
+		}
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execve(argv[0], argv, envp);
+		child_fail(efd, STEP_EXEC);
+	}
+	close(errpipe[1]);
+	do
+		n = read(errpipe[0], &ce, sizeof(ce));
+	while (n < 0 && errno == EINTR);
+	close(errpipe[0]);
+	if (n == (ssize_t)sizeof(ce)) {
+		/* The child has exited (or is about to): reap it now, it never
+		 * became a hook. */
+		waitpid(pid, NULL, 0);
+		out->failed = steps[ce.step];
+		return ce.err ? ce.err : EIO;
+	}
+	out->pid = pid;
+	return 0;
+}
+
+int spawn_hook(char *const argv[], char *const envp[], const struct spawn_ids *ids,
+	       struct spawned *out)
 {
 	posix_spawnattr_t attr;
 	posix_spawn_file_actions_t fa;
@@ -26,11 +138,23 @@ int spawn_hook(char *const argv[], char *const envp[], struct spawned *out)
 	int pipefd[2];
 	int err;
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
+	out->failed = "execve";
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		out->failed = "pipe";
 		return errno;
+	}
+	if (ids && (ids->set_uid || ids->set_gid)) {
+		err = spawn_as(argv, envp, ids, pipefd[1], out);
+		close(pipefd[1]);
+		if (err) {
+			close(pipefd[0]);
+			return err;
+		}
+		goto started;
+	}
 	sigemptyset(&none);
 	sigemptyset(&defaults);
-	for (size_t i = 0; i < sizeof(daemon_signals) / sizeof(daemon_signals[0]); i++)
+	for (size_t i = 0; i < N_DAEMON_SIGNALS; i++)
 		sigaddset(&defaults, daemon_signals[i]);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
@@ -54,6 +178,7 @@ int spawn_hook(char *const argv[], char *const envp[], struct spawned *out)
 		close(pipefd[0]);
 		return err;
 	}
+started:
 	/* Nobody reaps the child before we ask (SIGCHLD keeps its default), so
 	 * the pid cannot be reused between posix_spawn and pidfd_open. */
 	out->pidfd = pidfd_open(out->pid, 0);

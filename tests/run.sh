@@ -4,6 +4,8 @@
 # (", N skipped" when something was skipped); exits non-zero if anything failed.
 #
 # Unit binaries print "PASS suite:name" / "FAIL suite:name"; each line counts.
+# Each libFuzzer target (tests/fuzz/fuzz.sh) runs FUZZ_CHECK_SECONDS (15) from
+# its seeds and counts as one test, fuzz:NAME.
 # Each tests/integration/*.sh counts as one test: exit 0 pass, 77 skip, else
 # fail; its output is shown only when it did not pass. A skip counts as a
 # failure under CI=true or when running as root (then nothing should need to
@@ -64,13 +66,33 @@ run_shellcheck() {
 		note_skip lint:shellcheck "shellcheck not installed"
 		return
 	fi
-	files=(tests/run.sh tests/lib.sh tests/integration/*.sh contrib/*.sh .ci/run)
-	if shellcheck -S warning -s bash "${files[@]}" >"$out" 2>&1; then
+	# Every shell script of the tree: *.sh, and files whose #! line names a
+	# shell (hooks, init scripts); each is checked as the shell it names.
+	mapfile -t files < <(find tests contrib hooks.d .ci -path tests/fuzz/corpus -prune -o \
+		-type f -print | sort | while IFS= read -r f; do
+		case $f in *.sh) echo "$f" && continue ;; esac
+		head -n 1 "$f" | grep -qE '^#! ?(/usr)?/(s?bin)/(env )?(ba|da|a)?sh( |$)|^#!/sbin/openrc-run$' &&
+			echo "$f"
+	done)
+	if shellcheck -S warning "${files[@]}" >"$out" 2>&1; then
 		echo "PASS lint:shellcheck"
 		passed=$((passed + 1))
 	else
 		echo "FAIL lint:shellcheck"
 		cat "$out"
+		failed=$((failed + 1))
+	fi
+}
+
+# run_fuzz NAME: a short run of build/fuzz/fuzz_NAME; on a crash its input
+# (as hex) and libFuzzer's output are shown.
+run_fuzz() {
+	if tests/fuzz/fuzz.sh "$1" "${FUZZ_CHECK_SECONDS:-15}" >"$out" 2>&1; then
+		echo "PASS fuzz:$1 ($(tail -n 1 "$out"))"
+		passed=$((passed + 1))
+	else
+		echo "FAIL fuzz:$1"
+		sed 's/^/    /' "$out" | cat -v
 		failed=$((failed + 1))
 	fi
 }
@@ -105,6 +127,9 @@ if [ -z "${TESTS:-}" ]; then
 	run_unit build/unit-tests
 	run_unit build/asan/unit-tests
 	run_shellcheck
+	run_fuzz netlink
+	run_fuzz config
+	run_fuzz pcap
 	tests=(tests/integration/*.sh)
 else
 	tests=()

@@ -33,7 +33,7 @@ veth_pair x0 x1
 wait_for 'ifhookd: rule talk\[[0-9]+\]: line one$' "$LOG" ||
 	fail "stdout line of the hook not logged as 'rule talk[PID]: line one'"
 wait_for 'ifhookd: rule talk\[[0-9]+\]: line two$' "$LOG" || fail "stderr line of the hook not logged"
-wait_for 'ifhookd: hook rule talk\[[0-9]+\] exited with status 3$' "$LOG" ||
+wait_for 'ifhookd: hook rule talk\[[0-9]+\] exited with status 3 hook=[^ ]+ rule=talk pid=[0-9]+ status=3 ms=[0-9]+ event=' "$LOG" ||
 	fail "failing exit status not logged without -v"
 
 # The sleeper: inspect the process the daemon started.

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/socket.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -816,6 +819,121 @@ TEST(config_control_characters_are_escaped_in_messages)
 	conf = testfs_write(d, "c.conf", 0644, "[daemon]\nlog = a\033[31mb\n");
 	CHECK(config_load(conf, collect, &e) == NULL);
 	CHECK(has(&e, "%s:2: log: expected stderr or syslog, not 'a\\x1b[31mb'", conf));
+	errs_clear(&e);
+	free(conf);
+	testfs_rmtree(d);
+}
+
+TEST(config_log_facility)
+{
+	static const struct {
+		const char *line;
+		int facility; /* -1: an error */
+	} cases[] = {
+		{"log = stderr", LOG_DAEMON},	  {"log_facility = daemon", LOG_DAEMON},
+		{"log_facility = user", LOG_USER}, {"log_facility = local0", LOG_LOCAL0},
+		{"log_facility = local7", LOG_LOCAL7}, {"log_facility = local8", -1},
+		{"log_facility = kern", -1},	  {"log_facility = Daemon", -1},
+	};
+	char *d = testfs_tmpdir("cfg");
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct errs e = {.n = 0};
+		struct config *cfg = load_daemon_line(d, cases[i].line, &e);
+
+		if (cases[i].facility < 0) {
+			char *conf = testfs_path(d, "one.conf");
+			const char *v = strchr(cases[i].line, '=') + 2;
+			CHECK(cfg == NULL);
+			CHECK(has(&e,
+				  "%s:2: log_facility: expected daemon, user or local0 to local7, "
+				  "not '%s'",
+				  conf, v));
+			free(conf);
+		} else {
+			CHECK(cfg != NULL && e.n == 0);
+			if (cfg)
+				CHECK(cfg->log_facility == cases[i].facility);
+		}
+		if ((cfg != NULL) != (cases[i].facility >= 0))
+			printf("    case '%s'\n", cases[i].line);
+		config_free(cfg);
+		errs_clear(&e);
+	}
+	testfs_rmtree(d);
+}
+
+TEST(config_rule_user_and_group)
+{
+	char *d = testfs_tmpdir("cfg"), *conf;
+	struct errs e = {.n = 0};
+	struct config *cfg;
+	struct passwd *pw = getpwnam("nobody");
+	struct group *root = getgrgid(0);
+	uid_t nobody_uid;
+	gid_t nobody_gid;
+
+	CHECK(pw != NULL && root != NULL);
+	if (!pw || !root) {
+		testfs_rmtree(d);
+		return;
+	}
+	nobody_uid = pw->pw_uid;
+	nobody_gid = pw->pw_gid;
+	make_hooks(d, "hooks.d");
+
+	/* user = NAME: its uid, primary group and group list. */
+	cfg = load_rule_line(d, "user = nobody", &e);
+	CHECK(cfg != NULL && e.n == 0);
+	if (cfg) {
+		const struct rule *r = &cfg->rules[0];
+		bool has_primary = false;
+		CHECK(r->has_user && !r->has_group);
+		CHECK(r->uid == nobody_uid && r->gid == nobody_gid);
+		CHECK(r->n_groups >= 1);
+		for (size_t i = 0; i < r->n_groups; i++)
+			has_primary |= r->groups[i] == nobody_gid;
+		CHECK(has_primary);
+	}
+	config_free(cfg);
+	errs_clear(&e);
+
+	/* A number is accepted when it names an existing user or group;
+	 * group = wins over the user's primary group, in either order. */
+	conf = testfs_write(d, "c.conf", 0644,
+			    "[rule a]\nrun = ok\ngroup = 0\nuser = %u\n"
+			    "[rule b]\nrun = ok\nuser = nobody\ngroup = %s\n"
+			    "[rule c]\nrun = ok\ngroup = %s\n"
+			    "[rule plain]\nrun = ok\n",
+			    (unsigned)nobody_uid, root->gr_name, root->gr_name);
+	cfg = config_load(conf, collect, &e);
+	CHECK(cfg != NULL && e.n == 0);
+	errs_print(&e);
+	if (cfg && cfg->n_rules == 4) {
+		const struct rule *r = cfg->rules;
+		CHECK(r[0].has_user && r[0].has_group && r[0].uid == nobody_uid && r[0].gid == 0);
+		CHECK(r[1].has_user && r[1].has_group && r[1].uid == nobody_uid && r[1].gid == 0);
+		CHECK(!r[2].has_user && r[2].has_group && r[2].gid == 0);
+		CHECK(r[2].n_groups == 1 && r[2].groups[0] == 0);
+		CHECK(!r[3].has_user && !r[3].has_group && r[3].n_groups == 0);
+	}
+	config_free(cfg);
+	errs_clear(&e);
+	free(conf);
+
+	/* Unknown names are errors at their line, all of them reported. */
+	conf = testfs_write(d, "c.conf", 0644,
+			    "[rule a]\nrun = ok\nuser = no-such-user-ifhookd\n"
+			    "group = no-such-group-ifhookd\nuser = nobody\n"
+			    "[rule b]\nrun = ok\nuser = 4294967294\n");
+	CHECK(config_load(conf, collect, &e) == NULL);
+	CHECK(has(&e, "%s:3: user: no such user 'no-such-user-ifhookd'", conf));
+	CHECK(has(&e, "%s:4: group: no such group 'no-such-group-ifhookd'", conf));
+	CHECK(has(&e, "%s:5: duplicate key 'user' (first set at line 3)", conf));
+	CHECK(has(&e, "%s:8: user: no such user '4294967294'", conf));
+	CHECK(e.n == 4);
+	if (e.n != 4)
+		errs_print(&e);
 	errs_clear(&e);
 	free(conf);
 	testfs_rmtree(d);
