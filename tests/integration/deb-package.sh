@@ -107,7 +107,7 @@ fi
 # private network namespace, until its ready line, then SIGTERM.
 unshare -n /usr/sbin/ifhookd -f -v 2>"$T/run.log" &
 pid=$!
-wait_for '^ifhookd: ready \(' "$T/run.log" || { kill -KILL "$pid"; fail "installed daemon not ready: $(cat "$T/run.log")"; }
+wait_for '^ifhookd: ready \(' "$T/run.log" 30 || { kill -KILL "$pid"; fail "installed daemon not ready: $(cat "$T/run.log")"; }
 kill -TERM "$pid"
 wait "$pid" || fail "installed daemon exited with status $? after SIGTERM: $(cat "$T/run.log")"
 

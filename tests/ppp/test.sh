@@ -15,7 +15,7 @@
 # script installs the missing packages).
 # Environment: IFHOOKD (the binary), IFHOOKD_PPP_CACHE (see prepare.sh),
 # IFHOOKD_PPP_BZIMAGE=1 (boot the compressed kernel), IFHOOKD_PPP_WAIT
-# (seconds for each wait in the guest, 20), IFHOOKD_PPP_WATCHDOG (seconds for
+# (seconds for each wait in the guest, 45), IFHOOKD_PPP_WATCHDOG (seconds for
 # the guest's whole scenario, 90), IFHOOKD_PPP_MONITOR=0 (no `ip monitor` log
 # of the kernel's messages in the guest), KEEP_TMP=1 (keep the temp dir of a
 # failed run), VERBOSE=1 (print the guest's timeline and every recorded event).
@@ -26,8 +26,8 @@ PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 IFHOOKD=${IFHOOKD:-$TOP/ifhookd}
-GUEST_WATCHDOG=${IFHOOKD_PPP_WATCHDOG:-90} # s, inside the guest
-GUEST_WAIT=${IFHOOKD_PPP_WAIT:-20}         # s, for each wait inside the guest
+GUEST_WATCHDOG=${IFHOOKD_PPP_WATCHDOG:-180} # s, inside the guest
+GUEST_WAIT=${IFHOOKD_PPP_WAIT:-45}         # s, for each wait inside the guest (TCG on a loaded 2-core host is slow)
 QEMU_TIMEOUT=$((GUEST_WATCHDOG + 60))      # s, for the whole qemu run
 
 T=""
