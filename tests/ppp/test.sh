@@ -16,7 +16,7 @@
 # Environment: IFHOOKD (the binary), IFHOOKD_PPP_CACHE (see prepare.sh),
 # IFHOOKD_PPP_BZIMAGE=1 (boot the compressed kernel), IFHOOKD_PPP_WAIT
 # (seconds for each wait in the guest, 45), IFHOOKD_PPP_WATCHDOG (seconds for
-# the guest's whole scenario, 90), IFHOOKD_PPP_MONITOR=0 (no `ip monitor` log
+# the guest's whole scenario, 180), IFHOOKD_PPP_MONITOR=0 (no `ip monitor` log
 # of the kernel's messages in the guest), KEEP_TMP=1 (keep the temp dir of a
 # failed run), VERBOSE=1 (print the guest's timeline and every recorded event).
 set -u
