@@ -158,6 +158,13 @@ next:
 	return 0;
 }
 
+void nl_walk_events(struct nl *n, const char *buf, size_t len, nl_msg_fn fn, void *ctx)
+{
+	bool done = false, intr = false;
+
+	walk(n, buf, len, fn, ctx, 0, 0, &done, &intr);
+}
+
 int nl_read_events(struct nl *n, nl_msg_fn fn, void *ctx)
 {
 	static char buf[NL_BUFSIZE] __attribute__((aligned(8)));
@@ -165,7 +172,6 @@ int nl_read_events(struct nl *n, nl_msg_fn fn, void *ctx)
 	int lost = 0;
 
 	for (;;) {
-		bool done = false, intr = false;
 		ssize_t len = recv_from_kernel(n, fd, buf, sizeof(buf), MSG_DONTWAIT);
 
 		if (len < 0) {
@@ -182,7 +188,7 @@ int nl_read_events(struct nl *n, nl_msg_fn fn, void *ctx)
 			}
 			return -1;
 		}
-		walk(n, buf, (size_t)len, fn, ctx, 0, 0, &done, &intr);
+		nl_walk_events(n, buf, (size_t)len, fn, ctx);
 	}
 }
 

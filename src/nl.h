@@ -36,6 +36,10 @@ int nl_event_fd(const struct nl *n);
  * truncated datagram: the caller must resync), -1 on another error. */
 int nl_read_events(struct nl *n, nl_msg_fn fn, void *ctx);
 
+/* Calls fn for each whole message of one received datagram; a message whose
+ * length runs past the datagram ends the walk and counts as malformed. */
+void nl_walk_events(struct nl *n, const char *buf, size_t len, nl_msg_fn fn, void *ctx);
+
 /* Dumps RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE (both families) and calls fn
  * for each entry. Returns 0, 1 if the dump was interrupted by a change
  * (NLM_F_DUMP_INTR: redo it), -1 with errno on error. */
