@@ -71,10 +71,12 @@ run: deps-run
 	./ifhookd -f -v -c etc/ifhookd.conf
 
 # Examples, never enabled: the hooks of hooks.d/, the installed configuration,
-# and the service files of contrib/ with this install's paths in them.
-EXAMPLE_DIRS := hooks.d systemd sysvinit openrc
+# the service files of contrib/ with this install's paths in them, and the PPP
+# hooks and ip-up.d compatibility rules of contrib/ppp/.
+EXAMPLE_DIRS := hooks.d systemd sysvinit openrc ppp
+PPP_EXAMPLES := ppp-reconnect ppp-default-route ppp-notify run-ip-up
 EXAMPLES := hooks.d/log-event ifhookd.conf systemd/ifhookd.service systemd/nonroot.conf \
-	    sysvinit/ifhookd openrc/ifhookd
+	    sysvinit/ifhookd openrc/ifhookd $(PPP_EXAMPLES:%=ppp/%) ppp/ip-up-compat.conf
 SED_PATHS = sed -e 's|/usr/sbin/ifhookd|$(SBINDIR)/ifhookd|g' \
 		-e 's|/etc/ifhookd|$(SYSCONFDIR)/ifhookd|g'
 
@@ -96,6 +98,8 @@ install: ifhookd
 	$(SED_PATHS) contrib/openrc/ifhookd >$(DESTDIR)$(EXAMPLESDIR)/openrc/ifhookd
 	chmod 0644 $(DESTDIR)$(EXAMPLESDIR)/systemd/ifhookd.service
 	chmod 0755 $(DESTDIR)$(EXAMPLESDIR)/sysvinit/ifhookd $(DESTDIR)$(EXAMPLESDIR)/openrc/ifhookd
+	install -m 0755 $(PPP_EXAMPLES:%=contrib/ppp/%) $(DESTDIR)$(EXAMPLESDIR)/ppp/
+	install -m 0644 contrib/ppp/ip-up-compat.conf $(DESTDIR)$(EXAMPLESDIR)/ppp/
 
 # Empty directories go too; the configuration, and hooks_dir or rules_dir
 # holding anything, stay.
@@ -178,3 +182,25 @@ test-build: build/gen_captures
 FUZZ_NAMES += pcap
 FUZZ_BINS += build/fuzz/fuzz_pcap
 test-build fuzz fuzz-check: build/fuzz/fuzz_pcap
+
+# ---- make bench (root): speed, cost and scale of ifhookd side by side with
+# ip monitor, an ip-monitor shell loop, a pyroute2 loop, ifplugd, busybox
+# ifplugd and netplug, each scenario in a fresh private network namespace;
+# prints a table (also build/bench/table.txt). BENCH_QUICK=1: reduced counts.
+# Other knobs: see tests/bench/bench.sh. tests/bench/deps.sh installs the peers.
+BENCH_BINS := build/bench/stamp build/bench/trigger build/bench/nlwatch build/bench/classbench
+
+build/bench/stamp build/bench/trigger build/bench/nlwatch: build/bench/%: tests/bench/%.c
+	@mkdir -p build/bench
+	$(CC) $(CFLAGS) -o $@ $<
+
+# Like build/asan/unit-tests, it compiles the library sources itself.
+build/bench/classbench: tests/bench/classbench.c tests/unit/nlbuild.c $(LIB_SRCS) $(DEPS)
+	@mkdir -p build/bench
+	$(CC) $(CFLAGS) -iquote src -iquote tests/unit -o $@ tests/bench/classbench.c \
+		tests/unit/nlbuild.c $(LIB_SRCS) $(LDLIBS)
+
+.PHONY: bench
+bench: deps-run
+	$(MAKE) ifhookd build/tunppp $(BENCH_BINS)
+	tests/bench/bench.sh

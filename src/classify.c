@@ -118,6 +118,11 @@ static void emit_ppp(struct classify *c, enum event_type t, const struct link_en
 	ev.family = l->ppp_local.family;
 	ev.ppp.local = l->ppp_local;
 	ev.ppp.remote = l->ppp_remote;
+	if (t == EV_PPP_DISCONNECT && l->ppp_connect_known) {
+		ev.ppp.connect_time_known = true;
+		if (c->now_ms > l->ppp_connect_ms)
+			ev.ppp.connect_time_ms = c->now_ms - l->ppp_connect_ms;
+	}
 	emit(c, &ev);
 }
 
@@ -151,6 +156,10 @@ static void ppp_connect(struct classify *c, struct link_entry *l, const struct a
 	l->ppp_local = a->local;
 	l->ppp_remote = a->peer;
 	l->ppp_v6_deadline_ms = 0;
+	/* CONNECT_TIME counts from here. A connection found in the startup dump
+	 * began before the daemon did, at a time the kernel does not report. */
+	l->ppp_connect_ms = c->now_ms;
+	l->ppp_connect_known = c->origin != ORIGIN_STARTUP;
 	emit_ppp(c, EV_PPP_CONNECT, l);
 }
 

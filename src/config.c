@@ -12,6 +12,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "rules.h"
 #include "xalloc.h"
 
 #define DEFAULT_HOOKS_DIR "hooks.d"
@@ -139,6 +140,23 @@ static void check_runs(struct parser *p)
 	p->n_pending = 0;
 }
 
+/* args = pppd gives pppd's ip-up/ip-down arguments, which only a PPP
+ * connection or disconnection has: the rule's events must be those. */
+static void check_pppd_args(struct parser *p, const struct rule *r)
+{
+	for (int t = 0; t < EV_COUNT; t++) {
+		if (t == EV_PPP_CONNECT || t == EV_PPP_DISCONNECT)
+			continue;
+		if (globs_match(&r->events, event_name((enum event_type)t))) {
+			cfg_err(p, r->file, r->line,
+				"args = pppd: the rule's events must be ppp-connect or "
+				"ppp-disconnect, but it matches %s",
+				event_name((enum event_type)t));
+			return;
+		}
+	}
+}
+
 static void check_rules(struct parser *p, size_t first)
 {
 	char buf[IP_STRLEN];
@@ -149,6 +167,8 @@ static void check_rules(struct parser *p, size_t first)
 
 		if (r->n_runs == 0)
 			cfg_err(p, r->file, r->line, "rule has no 'run' line");
+		if (r->args == ARGS_PPPD)
+			check_pppd_args(p, r);
 		/* Contradictions that would make a rule silently never match. */
 		if (r->family && r->has_address && r->address.addr.family != r->family)
 			cfg_err(p, r->file, r->line, "address %s/%u is not of family %s",

@@ -18,7 +18,8 @@ struct globs {
 	size_t n_neg;
 };
 
-enum args_mode { ARGS_IFACE_EVENT, ARGS_NONE };
+/* ARGS_PPPD: pppd's ip-up argument order (ppp-connect/ppp-disconnect only). */
+enum args_mode { ARGS_IFACE_EVENT, ARGS_NONE, ARGS_PPPD };
 
 struct command {
 	char **argv; /* NULL-terminated; argv[0] is an absolute path */

@@ -259,8 +259,11 @@ static void rule_key(struct parser *p, const char *name, const char *value)
 			r->args = ARGS_IFACE_EVENT;
 		else if (strcmp(value, "none") == 0)
 			r->args = ARGS_NONE;
+		else if (strcmp(value, "pppd") == 0)
+			r->args = ARGS_PPPD;
 		else
-			cfg_err(p, p->path, p->line, "args: expected iface-event or none, not '%s'",
+			cfg_err(p, p->path, p->line,
+				"args: expected iface-event, none or pppd, not '%s'",
 				SAFE(safe, value));
 		break;
 	case RK_DELAY:

@@ -33,8 +33,8 @@ static struct hook_spec *append(struct hook_spec **out, size_t *n)
 static void add_rule_run(struct hook_spec *s, const struct rule *r, const struct command *c,
 			 const struct event *ev)
 {
-	bool with_args = r->args == ARGS_IFACE_EVENT;
-	size_t argc = c->argc + (with_args ? 2 : 0), i;
+	bool with_args = r->args == ARGS_IFACE_EVENT, pppd = r->args == ARGS_PPPD;
+	size_t argc = c->argc + (with_args ? 2 : 0) + (pppd ? PPPD_ARGC : 0), i;
 
 	s->name = xasprintf("rule %s", r->name ? r->name : "");
 	s->rule = xstrdup(r->name ? r->name : "");
@@ -50,8 +50,13 @@ static void add_rule_run(struct hook_spec *s, const struct rule *r, const struct
 		s->argv[i++] = iface_copy(ev);
 		s->argv[i++] = xstrdup(event_name(ev->type));
 	}
+	if (pppd) {
+		pppd_args(ev, s->argv + i);
+		i += PPPD_ARGC;
+	}
 	s->argv[i] = NULL;
-	s->envp = event_env(ev, r->name ? r->name : "");
+	s->envp = pppd ? event_env_pppd(ev, r->name ? r->name : "") :
+			 event_env(ev, r->name ? r->name : "");
 	s->ids.set_uid = r->has_user;
 	s->ids.uid = r->uid;
 	s->ids.set_gid = r->has_user || r->has_group;

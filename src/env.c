@@ -182,7 +182,7 @@ static const char *field(const char *src, size_t size, char *out)
 	return out;
 }
 
-char **event_env(const struct event *ev, const char *rule_name)
+static char **build_env(const struct event *ev, const char *rule_name, bool pppd)
 {
 	struct env_builder b = {.n = 0};
 	char iface[IF_NAMESIZE + 1], old_iface[IF_NAMESIZE + 1];
@@ -190,7 +190,7 @@ char **event_env(const struct event *ev, const char *rule_name)
 	char ifindex[24], seq[24], mtu[12], iftype[12], fam[12];
 	char addr[IP_STRLEN], prefixlen[12], scope[12], peer[IP_STRLEN];
 	char dst[IP_STRLEN + 4], gw[IP_STRLEN], table[12], proto[12], metric[12];
-	char local[IP_STRLEN], remote[IP_STRLEN];
+	char local[IP_STRLEN], remote[IP_STRLEN], connect_time[24];
 	unsigned family = ev->family;
 
 	snprintf(ifindex, sizeof(ifindex), "%d", ev->ifindex);
@@ -264,9 +264,49 @@ char **event_env(const struct event *ev, const char *rule_name)
 		add(&b, "PPP_IFACE", iface);
 		add(&b, "PPP_LOCAL", ip_format(&ev->ppp.local, local));
 		add(&b, "PPP_REMOTE", ip_format(&ev->ppp.remote, remote));
+		/* pppd's ip-down name, in whole seconds as pppd counts them;
+		 * empty when the connection began before the daemon. */
+		if (ev->type == EV_PPP_DISCONNECT) {
+			connect_time[0] = '\0';
+			if (ev->ppp.connect_time_known)
+				snprintf(connect_time, sizeof(connect_time), "%" PRIu64,
+					 ev->ppp.connect_time_ms / 1000);
+			add(&b, "CONNECT_TIME", connect_time);
+		}
+		if (pppd) {
+			add(&b, "IFNAME", iface);
+			add(&b, "IPLOCAL", local);
+			add(&b, "IPREMOTE", remote);
+			add(&b, "PPP_TTY", PPPD_TTY);
+			add(&b, "PPP_TTYNAME", PPPD_TTYNAME);
+			add(&b, "PPP_SPEED", PPPD_SPEED);
+			add(&b, "PPP_IPPARAM", PPPD_IPPARAM);
+		}
 		break;
 	default:
 		break;
 	}
 	return pack(&b);
+}
+
+char **event_env(const struct event *ev, const char *rule_name)
+{
+	return build_env(ev, rule_name, false);
+}
+
+char **event_env_pppd(const struct event *ev, const char *rule_name)
+{
+	return build_env(ev, rule_name, true);
+}
+
+void pppd_args(const struct event *ev, char **argv)
+{
+	char iface[IF_NAMESIZE + 1], ip[IP_STRLEN];
+
+	argv[0] = xstrdup(field(ev->iface, sizeof(ev->iface), iface));
+	argv[1] = xstrdup(PPPD_TTY);
+	argv[2] = xstrdup(PPPD_SPEED);
+	argv[3] = xstrdup(ip_format(&ev->ppp.local, ip));
+	argv[4] = xstrdup(ip_format(&ev->ppp.remote, ip));
+	argv[5] = xstrdup(PPPD_IPPARAM);
 }

@@ -61,6 +61,11 @@ struct event_route {
 struct event_ppp {
 	struct ipaddr local;
 	struct ipaddr remote;
+	/* ppp-disconnect: how long the connection lasted, from the classifier's
+	 * clock at its ppp-connect; unknown for a connection that was already up
+	 * when the daemon started (its start is not in the kernel's state). */
+	bool connect_time_known;
+	uint64_t connect_time_ms;
 };
 
 struct event {

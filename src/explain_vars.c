@@ -220,6 +220,12 @@ int explain_var(struct explain_event *x, const char *kv, char *err, size_t errsi
 		ok = parse_ip(v, &ev->ppp.local);
 	} else if (!strcmp(name, "PPP_REMOTE")) {
 		ok = parse_ip(v, &ev->ppp.remote);
+	} else if (!strcmp(name, "CONNECT_TIME")) {
+		/* Seconds; empty: a connection older than the daemon. */
+		u = 0;
+		ok = !*v || parse_u32(v, &u);
+		ev->ppp.connect_time_known = *v != '\0';
+		ev->ppp.connect_time_ms = (uint64_t)u * 1000;
 	} else if (!strcmp(name, "FAMILY")) {
 		ok = !strcmp(v, "inet") || !strcmp(v, "inet6");
 		ev->family = !strcmp(v, "inet") ? AF_INET : AF_INET6;

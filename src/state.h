@@ -43,6 +43,8 @@ struct link_entry {
 	bool ppp_connected;
 	struct ipaddr ppp_local, ppp_remote; /* last known, kept after disconnect */
 	uint64_t ppp_v6_deadline_ms;        /* 0 = not waiting */
+	uint64_t ppp_connect_ms;            /* classifier time of the ppp-connect */
+	bool ppp_connect_known;             /* false: found connected at startup */
 };
 
 /* What the kernel matches when it replaces a route: family, table, dst/len,

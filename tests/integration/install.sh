@@ -38,6 +38,10 @@ expect_file "$EX/systemd/ifhookd.service" 644
 expect_file "$EX/systemd/nonroot.conf" 644
 expect_file "$EX/sysvinit/ifhookd" 755
 expect_file "$EX/openrc/ifhookd" 755
+for f in ppp-reconnect ppp-default-route ppp-notify run-ip-up; do
+	expect_file "$EX/ppp/$f" 755
+done
+expect_file "$EX/ppp/ip-up-compat.conf" 644
 grep -qx 'ExecStart=/usr/sbin/ifhookd -f' "$EX/systemd/ifhookd.service" || fail "example unit: wrong ExecStart"
 cmp -s "$R/usr/sbin/ifhookd" "$IFHOOKD" || fail "the installed binary is not the built one"
 # The installed configuration is valid as it is (relative dirs next to it).
@@ -51,7 +55,7 @@ if command -v groff >/dev/null; then
 	done
 fi
 n=$(find "$R" -type f | wc -l)
-[ "$n" = 10 ] || fail "$n files installed, want 10: $(find "$R" -type f | sed "s|^$R||")"
+[ "$n" = 15 ] || fail "$n files installed, want 15: $(find "$R" -type f | sed "s|^$R||")"
 
 # Re-install over a changed configuration: kept as the admin left it.
 echo "; changed by the admin" >>"$R/etc/ifhookd/ifhookd.conf"

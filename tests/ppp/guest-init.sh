@@ -4,9 +4,12 @@
 # modules, starts ifhookd with a hook that records every event, then runs three
 # pppd sessions on ppp0 (the peer pppd in its own network namespace) and ends
 # them three ways: SIGTERM to our pppd, SIGTERM to the peer, SIGKILL of the
-# peer. It prints what the hook recorded, the daemon's log and pppd's logs on
-# the console as "@@..." lines for the host to check, then powers off. Every
-# wait is bounded, and a watchdog powers off whatever happens.
+# peer. Then, with a second daemon running the example hooks of contrib/ppp/
+# (ppp-notify, ppp-default-route) and `args = pppd` rules, and pppd's own
+# ip-up/ip-down recording too, a fourth session ended by SIGTERM after 1.2 s
+# (examples phase). It prints what the hooks recorded, the daemons' logs and
+# pppd's logs on the console as "@@..." lines for the host to check, then
+# powers off. Every wait is bounded, and a watchdog powers off whatever happens.
 # shellcheck shell=dash
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -21,6 +24,8 @@ MONITOR=""  # iproute2's ip, if packed: it logs the kernel's messages too
 
 LIST=/tmp/events.list
 DLOG=/tmp/daemon.log
+XLOG=/tmp/daemon-examples.log # the examples phase's daemon
+IPR=/usr/lib/ifhookd-test/ip  # iproute2's ip (busybox's prints routes otherwise)
 FAILED=0
 DAEMON=""
 
@@ -107,6 +112,17 @@ dump() {
 		seq=${f##*/}
 		sed "s/^/@@PPP ${seq%.log} /" "$f"
 	done
+	# The examples phase: NAME.argv and NAME.env as "@@IPUP NAME.KIND VALUE"
+	# lines, the default routes, the second daemon's log.
+	for f in /tmp/ipup/*.argv /tmp/ipup/*.env; do
+		[ -f "$f" ] || continue
+		tr '\0' '\n' <"$f" | sed "s|^|@@IPUP ${f##*/} |"
+	done
+	for f in /tmp/routes.*; do
+		[ -f "$f" ] || continue
+		sed "s|^|@@ROUTES ${f#/tmp/routes.} |" "$f"
+	done
+	[ -f "$XLOG" ] && sed 's/^/@@XLOG /' "$XLOG"
 }
 
 finish() {
@@ -171,6 +187,15 @@ PEER=""
 # session N: starts the pppd pair and waits for ppp-connect and the IPv6
 # link-local address (IPV6CP) of the Nth connection.
 session() {
+	start_pair "$1"
+	wait_until "$WAIT" has ppp-connect ppp0 "$1" || err "session $1: no ppp-connect within $WAIT s"
+	wait_until "$WAIT" has_ll "$1" ||
+		err "session $1: no address-added of an IPv6 link-local address within $WAIT s"
+	step "session $1: connected (outer $OUTER, peer $PEER)"
+}
+
+# start_pair N: the pppd pair of session N (OUTER, PEER: their pids).
+start_pair() {
 	rm -f /run/peer.pid
 	pppd nodetach noauth local noccp nodefaultroute unit 0 linkname outer \
 		logfile "/tmp/pppd-outer$1.log" 192.0.2.1:192.0.2.2 \
@@ -180,10 +205,6 @@ session() {
 	step "session $1: pppd $OUTER started"
 	wait_until "$WAIT" test -s /run/peer.pid || err "session $1: the peer pppd did not start"
 	PEER=$(cat /run/peer.pid 2>/dev/null)
-	wait_until "$WAIT" has ppp-connect ppp0 "$1" || err "session $1: no ppp-connect within $WAIT s"
-	wait_until "$WAIT" has_ll "$1" ||
-		err "session $1: no address-added of an IPv6 link-local address within $WAIT s"
-	step "session $1: connected (outer $OUTER, peer $PEER)"
 }
 
 # hangup N HOW: ends session N and waits for link-removed and both pppds.
@@ -198,6 +219,65 @@ hangup() {
 	wait_until "$WAIT" all_gone "$OUTER" "$PEER" || err "session $1 ($2): pppd still running after $WAIT s"
 	wait_until "$WAIT" no_ppp0 || err "session $1 ($2): ppp0 still exists after $WAIT s"
 	step "session $1: disconnected"
+}
+
+# --- the examples phase (tests/ppp/test.sh: check_examples) ---
+
+x_ready() { grep -q '^ifhookd: ready (' "$XLOG"; }
+x_said() { grep -q "]: $1" "$XLOG"; }
+recorded() { grep -qx "$1" /tmp/ipup/list 2>/dev/null; }
+default_via_ppp0() { "$IPR" -4 route show default | grep -q ' dev ppp0 '; }
+defaults_restored() { "$IPR" -4 route show default | cmp -s - /tmp/routes.before; }
+x_hook_counts() {
+	echo "$(grep -c '] started (' "$XLOG") $(grep -cE '] (exited with status|killed by signal)' "$XLOG")"
+}
+x_idle() {
+	local a
+	a=$(x_hook_counts)
+	[ "${a% *}" = "${a#* }" ] || return 1
+	sleep 0.3
+	[ "$a" = "$(x_hook_counts)" ]
+}
+
+# examples: session 4 under the example hooks, pppd's ip-up and ip-down
+# recording what pppd passes, two default routes on lo to replace and restore.
+examples() {
+	local xd
+	"$IPR" route add default dev lo || err "examples: ip route add default dev lo"
+	"$IPR" route add default dev lo metric 300 || err "examples: ip route add ... metric 300"
+	"$IPR" -4 route show default >/tmp/routes.before
+	if ! cp /etc/ppp/record /etc/ppp/ip-up || ! cp /etc/ppp/record /etc/ppp/ip-down; then
+		err "examples: cannot install pppd's ip-up and ip-down"
+	fi
+	/usr/sbin/ifhookd -f -v -S none -c /etc/ifhookd/examples.conf </dev/null \
+		>/tmp/daemon-examples.out 2>"$XLOG" &
+	xd=$!
+	wait_until "$WAIT" x_ready || err "examples: no 'ifhookd: ready' line within $WAIT s"
+	step "examples: daemon ready"
+	start_pair 4
+	for r in ifhookd-ppp-connect pppd-ip-up-192.0.2.1; do
+		wait_until "$WAIT" recorded "$r" || err "examples: $r not recorded within $WAIT s"
+	done
+	wait_until "$WAIT" default_via_ppp0 || err "examples: no default route via ppp0 within $WAIT s"
+	wait_until "$WAIT" x_said "ppp-notify: ppp0 connected" || err "examples: no ppp-notify connect line"
+	"$IPR" -4 route show default >/tmp/routes.connected
+	step "examples: connected (outer $OUTER, peer $PEER)"
+	sleep 1.2
+	kill -TERM "$OUTER"
+	for r in ifhookd-ppp-disconnect pppd-ip-down-192.0.2.1; do
+		wait_until "$WAIT" recorded "$r" || err "examples: $r not recorded within $WAIT s"
+	done
+	wait_until "$WAIT" all_gone "$OUTER" "$PEER" || err "examples: pppd still running after $WAIT s"
+	wait_until "$WAIT" no_ppp0 || err "examples: ppp0 still exists after $WAIT s"
+	wait_until "$WAIT" defaults_restored || err "examples: default routes not restored within $WAIT s"
+	wait_until "$WAIT" x_said "ppp-notify: ppp0 disconnected" || err "examples: no ppp-notify disconnect line"
+	wait_until "$WAIT" x_idle || err "examples: hooks still running after $WAIT s"
+	"$IPR" -4 route show default >/tmp/routes.after
+	rm -f /etc/ppp/ip-up /etc/ppp/ip-down
+	kill -TERM "$xd"
+	wait_until "$WAIT" gone "$xd" || err "examples: ifhookd still running $WAIT s after SIGTERM"
+	wait "$xd" || err "examples: ifhookd exited with status $?"
+	step "examples: done"
 }
 
 # The barriers' numbers are the host's phase boundaries: 1 before session 1,
@@ -221,5 +301,10 @@ wait_until "$WAIT" gone "$DAEMON" || err "ifhookd still running $WAIT s after SI
 wait "$DAEMON"
 rc=$?
 [ "$rc" = 0 ] || err "ifhookd exited with status $rc after SIGTERM"
+step "recording daemon done"
+# shellcheck disable=SC2031 # the watchdog's subshell has its own FAILED
+if [ "$FAILED" = 0 ]; then
+	examples
+fi
 step "done"
 finish

@@ -9,7 +9,11 @@
 # PPP_LOCAL/PPP_REMOTE, IFKIND/IFTYPE, one ppp-connect and one ppp-disconnect
 # per session, a new IFINDEX per session and EVENT_SEQ increasing; and, from
 # the daemon's -v log, that every event it classified either reached the hook
-# or was cancelled by its opposite before any hook ran (coalescing).
+# or was cancelled by its opposite before any hook ran (coalescing). Then the
+# examples phase (check_examples): a fourth session under a second daemon
+# running contrib/ppp/ppp-notify and ppp-default-route and an `args = pppd`
+# rule, compared with what the real pppd passes its own ip-up and ip-down
+# (arguments, IFNAME/IPLOCAL/IPREMOTE, CONNECT_TIME).
 # Exit 0 pass, 1 fail: it never skips; a QEMU that cannot start is a failure.
 # Needs no root once tests/ppp/prepare.sh has what it needs (as root, that
 # script installs the missing packages).
@@ -116,8 +120,11 @@ build_initramfs() {
 	copy_with_libs "$pppd" /usr/sbin/pppd
 	chmod 0755 "$ROOT/usr/sbin/pppd"
 	copy_with_libs "$IFHOOKD" /usr/sbin/ifhookd
-	if [ "${IFHOOKD_PPP_MONITOR:-1}" = 1 ] && ip -V 2>/dev/null | grep -q iproute2; then
-		copy_with_libs "$(command -v ip)" /usr/lib/ifhookd-test/ip
+	# iproute2's ip: the examples phase sets routes with it and
+	# ppp-default-route reads `ip route show` as iproute2 prints it.
+	ip -V 2>/dev/null | grep -q iproute2 || fail "the host's ip is not iproute2's"
+	copy_with_libs "$(command -v ip)" /usr/lib/ifhookd-test/ip
+	if [ "${IFHOOKD_PPP_MONITOR:-1}" = 1 ]; then
 		echo "MONITOR=/usr/lib/ifhookd-test/ip" >>"$ROOT/etc/ppp-test.conf"
 	fi
 	cp "$GUEST"/modules/*.ko "$ROOT/modules/" || fail "cp modules"
@@ -136,8 +143,45 @@ build_initramfs() {
 		[rule record]
 		run = /etc/ifhookd/record
 	EOF
+	build_examples
 	(cd "$ROOT" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet) >"$T/initrd" ||
 		fail "cpio"
+}
+
+# The examples phase (guest-init.sh: examples): a second daemon with the
+# example hooks ppp-notify (to its log) and ppp-default-route in its
+# hooks_dir, and rules with args = pppd running guest-ipup.sh, which pppd also
+# runs as its own /etc/ppp/ip-up and ip-down.
+build_examples() {
+	local x=$ROOT/etc/ifhookd/examples.d
+	mkdir -p "$x"
+	install -m 0755 "$HERE/guest-ipup.sh" "$ROOT/etc/ppp/record" || fail "install ppp/record"
+	install -m 0755 "$HERE/guest-ipup.sh" "$ROOT/etc/ifhookd/pppd-record" || fail "install pppd-record"
+	sed -e 's/^LOG_TO=syslog /LOG_TO=stdout /' "$TOP/contrib/ppp/ppp-notify" >"$x/ppp-notify"
+	grep -q '^LOG_TO=stdout ' "$x/ppp-notify" || fail "could not set LOG_TO in ppp-notify"
+	sed -e "s|^IP='ip' |IP='/usr/lib/ifhookd-test/ip' |" "$TOP/contrib/ppp/ppp-default-route" \
+		>"$x/ppp-default-route"
+	grep -q "^IP='/usr/lib/ifhookd-test/ip' " "$x/ppp-default-route" ||
+		fail "could not set IP in ppp-default-route"
+	chmod 0755 "$x/ppp-notify" "$x/ppp-default-route"
+	cat >"$ROOT/etc/ifhookd/examples.conf" <<-EOF
+		; ifhookd real-PPP test (tests/ppp/test.sh), examples phase.
+		[daemon]
+		hooks_dir = examples.d
+		timeout = 10
+		startup_events = no
+		log = stderr
+
+		[rule pppd-up]
+		event = ppp-connect
+		run = /etc/ifhookd/pppd-record
+		args = pppd
+
+		[rule pppd-down]
+		event = ppp-disconnect
+		run = /etc/ifhookd/pppd-record
+		args = pppd
+	EOF
 }
 
 boot_guest() {
@@ -516,6 +560,80 @@ check_events() {
 		fail "ppp-connect/ppp-disconnect: hooks got $c/$d, the daemon logged $lc/$ld, want $SESSIONS each"
 }
 
+# --- the examples phase ---
+
+# xargv NAME: what guest-ipup.sh recorded as NAME's argv, one per line.
+xargv() {
+	awk -v p="@@IPUP $1.argv " 'index($0, p) == 1 { print substr($0, length(p) + 1) }' "$CONSOLE"
+}
+# xenv NAME VAR: VAR's value in NAME's environment; 1 if unset.
+xenv() {
+	awk -v p="@@IPUP $1.env $2=" 'index($0, p) == 1 { print substr($0, length(p) + 1); f = 1 }
+		END { exit !f }' "$CONSOLE"
+}
+xroutes() { sed -n "s/^@@ROUTES $1 //p" "$CONSOLE" | sed 's/ *$//' | sort; }
+
+# What pppd passes its own ip-up/ip-down, next to what ifhookd passes a rule
+# with args = pppd; the example hooks' effects (tests/ppp/guest-init.sh).
+check_examples() {
+	local n want got v pt it
+	local -a pa ia
+	for n in pppd-ip-up-192.0.2.1 pppd-ip-down-192.0.2.1 ifhookd-ppp-connect ifhookd-ppp-disconnect; do
+		[ -n "$(xargv "$n")" ] || fail "examples: nothing recorded as $n"
+	done
+	# ifhookd: interface tty speed local remote ipparam, with the placeholders.
+	want=$(printf '%s\n' /etc/ifhookd/pppd-record ppp0 '' 0 192.0.2.1 192.0.2.2 '')
+	for n in connect disconnect; do
+		got=$(xargv "ifhookd-ppp-$n")
+		[ "$got" = "$want" ] || fail "examples: args = pppd gave ppp-$n [$(echo "$got" | paste -sd'|')], want [$(echo "$want" | paste -sd'|')]"
+	done
+	# pppd: the same interface, tty and addresses in the same places (a
+	# `pty` link has no device name: pppd passes an empty tty too, and its
+	# speed is the pty's). pppd omits an unset ipparam.
+	for n in up:connect down:disconnect; do
+		mapfile -t pa < <(xargv "pppd-ip-${n%:*}-192.0.2.1")
+		mapfile -t ia < <(xargv "ifhookd-ppp-${n#*:}")
+		[ "${pa[0]}" = "/etc/ppp/ip-${n%:*}" ] || fail "examples: pppd ran '${pa[0]}'"
+		for v in 1 2 4 5; do
+			[ "${pa[$v]:-}" = "${ia[$v]}" ] ||
+				fail "examples: ip-${n%:*} argument $v: pppd passed '${pa[$v]:-}', ifhookd '${ia[$v]}'"
+		done
+		for v in IFNAME IPLOCAL IPREMOTE; do
+			pt=$(xenv "pppd-ip-${n%:*}-192.0.2.1" "$v") || fail "examples: pppd's ip-${n%:*} got no $v"
+			it=$(xenv "ifhookd-ppp-${n#*:}" "$v") || fail "examples: ppp-${n#*:} with args = pppd got no $v"
+			[ "$pt" = "$it" ] || fail "examples: ip-${n%:*} $v: pppd '$pt', ifhookd '$it'"
+		done
+	done
+	say "examples: pppd's ip-up got [$(xargv pppd-ip-up-192.0.2.1 | paste -sd'|')], args = pppd [$(xargv ifhookd-ppp-connect | paste -sd'|')]"
+	say "examples: pppd's ip-up environment: $(sed -n 's/^@@IPUP pppd-ip-up-192\.0\.2\.1\.env \([A-Za-z_0-9]*\)=.*/\1/p' "$CONSOLE" | sort | paste -sd' ')"
+	# CONNECT_TIME: pppd's and ifhookd's, for a session of 1.2 s or more.
+	pt=$(xenv pppd-ip-down-192.0.2.1 CONNECT_TIME) || fail "examples: pppd's ip-down got no CONNECT_TIME"
+	it=$(xenv ifhookd-ppp-disconnect CONNECT_TIME) || fail "examples: ifhookd's ppp-disconnect has no CONNECT_TIME"
+	[[ $pt =~ ^[0-9]+$ && $it =~ ^[0-9]+$ ]] || fail "examples: CONNECT_TIME pppd '$pt', ifhookd '$it'"
+	# Both in whole seconds from nearly the same moments: at most 1 apart.
+	if [ "$it" -lt 1 ] || [ $((pt - it)) -gt 1 ] || [ $((it - pt)) -gt 1 ]; then
+		fail "examples: CONNECT_TIME pppd $pt, ifhookd $it (a session of 1.2 s or more)"
+	fi
+	xenv ifhookd-ppp-connect CONNECT_TIME >/dev/null && fail "examples: CONNECT_TIME set on ppp-connect"
+	say "examples: CONNECT_TIME pppd $pt, ifhookd $it"
+	# ppp-notify, in the second daemon's log.
+	grep -q "^@@XLOG ifhookd: /etc/ifhookd/examples.d/ppp-notify\[[0-9]*\]: ppp-notify: ppp0 connected: local 192.0.2.1, remote 192.0.2.2\$" "$CONSOLE" ||
+		fail "examples: no ppp-notify connect line"
+	grep -q "^@@XLOG ifhookd: /etc/ifhookd/examples.d/ppp-notify\[[0-9]*\]: ppp-notify: ppp0 disconnected after 0:00:0$it ($it s): local 192.0.2.1, remote 192.0.2.2\$" "$CONSOLE" ||
+		fail "examples: no ppp-notify line 'disconnected after 0:00:0$it ($it s)'"
+	# ppp-default-route: ppp0 replaced the metric-0 default and gave it back.
+	want=$(printf '%s\n' "default dev lo scope link" "default dev lo scope link metric 300" | sort)
+	[ "$(xroutes before)" = "$want" ] || fail "examples: default routes before: [$(xroutes before | paste -sd,)]"
+	got=$(xroutes connected)
+	[ "$got" = "$(printf '%s\n' "default dev ppp0 scope link" "default dev lo scope link metric 300" | sort)" ] ||
+		fail "examples: default routes while connected: [$(echo "$got" | paste -sd,)]"
+	[ "$(xroutes after)" = "$want" ] || fail "examples: default routes after: [$(xroutes after | paste -sd,)]"
+	if grep -E '^@@XLOG .*(exited with status [1-9]|killed by signal)' "$CONSOLE"; then
+		fail "examples: a hook failed"
+	fi
+	grep -q '^@@XLOG ifhookd: exiting (' "$CONSOLE" || fail "examples: no 'ifhookd: exiting' from the second daemon"
+}
+
 # --- main ---
 
 [ -x "$IFHOOKD" ] || fail "$IFHOOKD not built (run make ifhookd)"
@@ -539,6 +657,7 @@ grep -q '^@@RESULT ok' "$CONSOLE" ||
 load_events
 find_barriers
 check_events
+check_examples
 
 for line in "${REPORT[@]}"; do
 	say "$line"

@@ -321,6 +321,89 @@ TEST(pppd_disconnect_sequence_and_reconnect)
 	rec_free(r);
 }
 
+/* CONNECT_TIME counts from the classifier's clock at ppp-connect, per
+ * connection; a connection found in the startup dump has no known start. */
+TEST(ppp_disconnect_carries_the_connection_time)
+{
+	struct rec *r = rec_new(3000);
+
+	r->now = 50000;
+	pppd_connect(r, 7);
+	CHECK(r->n == 6 && r->ev[3]->type == EV_PPP_CONNECT);
+	CHECK_STR(var(r->ev[3], "CONNECT_TIME"), "(unset)");
+	rec_clear(r);
+	r->now += 3723999; /* 1 h 2 min 3.999 s later */
+	addr_msg(r, RTM_DELADDR, AF_INET, 7, "192.0.2.1", 32, "192.0.2.2", IFA_F_PERMANENT);
+	ppp_msg(r, RTM_NEWLINK, 7, PPP_FLAGS, IF_OPER_DOWN);
+	ppp_msg(r, RTM_DELLINK, 7, PPP_FLAGS, IF_OPER_DOWN);
+	const struct event *disc = NULL;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ev[i]->type == EV_PPP_DISCONNECT)
+			disc = r->ev[i];
+	CHECK(disc != NULL);
+	if (disc) {
+		CHECK(disc->ppp.connect_time_known && disc->ppp.connect_time_ms == 3723999);
+		CHECK_STR(var(disc, "CONNECT_TIME"), "3723");
+	}
+	rec_clear(r);
+
+	/* The next connection on the same name counts from its own connect. */
+	r->now += 10000;
+	pppd_connect(r, 8);
+	rec_clear(r);
+	r->now += 2500;
+	ppp_msg(r, RTM_DELLINK, 8, PPP_FLAGS | IFF_UP | IFF_RUNNING, IF_OPER_UNKNOWN);
+	CHECK(r->n > 0 && r->ev[0]->type == EV_PPP_DISCONNECT);
+	if (r->n > 0)
+		CHECK_STR(var(r->ev[0], "CONNECT_TIME"), "2");
+	rec_clear(r);
+
+	/* Up before the daemon started (startup dump, reported or not): unknown. */
+	r->c.origin = ORIGIN_STARTUP;
+	r->c.emit = false;
+	pppd_connect(r, 9);
+	r->c.origin = ORIGIN_KERNEL;
+	r->c.emit = true;
+	r->now += 99000;
+	ppp_msg(r, RTM_DELLINK, 9, PPP_FLAGS | IFF_UP | IFF_RUNNING, IF_OPER_UNKNOWN);
+	CHECK(r->n > 0 && r->ev[0]->type == EV_PPP_DISCONNECT);
+	if (r->n > 0) {
+		CHECK(!r->ev[0]->ppp.connect_time_known);
+		CHECK_STR(var(r->ev[0], "CONNECT_TIME"), "");
+	}
+	rec_clear(r);
+
+	/* A connection found by a resync started during the overrun: counted
+	 * from the resync. */
+	r->c.origin = ORIGIN_RESYNC;
+	pppd_connect(r, 10);
+	r->c.origin = ORIGIN_KERNEL;
+	rec_clear(r);
+	r->now += 7000;
+	ppp_msg(r, RTM_DELLINK, 10, PPP_FLAGS | IFF_UP | IFF_RUNNING, IF_OPER_UNKNOWN);
+	CHECK(r->n > 0 && r->ev[0]->type == EV_PPP_DISCONNECT);
+	if (r->n > 0)
+		CHECK_STR(var(r->ev[0], "CONNECT_TIME"), "7");
+	rec_free(r);
+}
+
+/* An IPv6-only connection connects from the wait's end (classify_tick). */
+TEST(ppp_ipv6_only_connection_time_counts_from_its_connect)
+{
+	struct rec *r = rec_new(3000);
+
+	ppp_msg(r, RTM_NEWLINK, 9, PPP_FLAGS | IFF_UP | IFF_RUNNING, IF_OPER_UNKNOWN);
+	addr_msg(r, RTM_NEWADDR, AF_INET6, 9, "fe80::1", 128, "fe80::2", IFA_F_PERMANENT);
+	classify_tick(&r->c, r->now + 3000);
+	rec_clear(r);
+	r->now += 3000 + 45000;
+	ppp_msg(r, RTM_DELLINK, 9, PPP_FLAGS | IFF_UP | IFF_RUNNING, IF_OPER_UNKNOWN);
+	CHECK(r->n > 0 && r->ev[0]->type == EV_PPP_DISCONNECT);
+	if (r->n > 0)
+		CHECK_STR(var(r->ev[0], "CONNECT_TIME"), "45");
+	rec_free(r);
+}
+
 TEST(ppp_link_removed_without_going_down_first_still_disconnects)
 {
 	struct rec *r = rec_new(3000);

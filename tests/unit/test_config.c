@@ -324,7 +324,7 @@ TEST(config_every_error_in_one_run_with_its_line)
 		  conf));
 	CHECK(has(&e, "%s:21: table: routes in the local table (255) never produce events",
 		  conf));
-	CHECK(has(&e, "%s:22: args: expected iface-event or none, not 'all'", conf));
+	CHECK(has(&e, "%s:22: args: expected iface-event, none or pppd, not 'all'", conf));
 	CHECK(has(&e, "%s:23: kind: '!' must be followed by a pattern", conf));
 	CHECK(has(&e, "%s:24: run: %s/hooks.d/missing: No such file or directory", conf, d));
 	CHECK(has(&e, "%s:25: run: %s/hooks.d/noexec is not executable", conf, d));
@@ -728,6 +728,7 @@ TEST(config_rule_values)
 		{"args = iface-event", true},
 		{"args = none", true},
 		{"args = None", false},
+		{"args = pppd", false}, /* without event = ppp-*: every event */
 		{"event = route-* !route-changed", true},
 		{"event = *", true},
 		{"event = link-[ud]*", true},
@@ -780,6 +781,39 @@ TEST(config_family_contradictions)
 	CHECK(e.n == 2);
 	if (e.n != 2)
 		errs_print(&e);
+	errs_clear(&e);
+	free(conf);
+	testfs_rmtree(d);
+}
+
+TEST(config_args_pppd_only_for_ppp_events)
+{
+	char *d = testfs_tmpdir("cfg"), *conf;
+	struct errs e = {.n = 0};
+	struct config *cfg;
+
+	make_hooks(d, "hooks.d");
+	conf = testfs_write(d, "c.conf", 0644,
+			    "[rule up]\nrun = ok\nevent = ppp-connect\nargs = pppd\n"
+			    "[rule both]\nrun = ok\nevent = ppp-*\nargs = pppd\n");
+	cfg = config_load(conf, collect, &e);
+	CHECK(cfg != NULL && e.n == 0);
+	if (cfg) {
+		CHECK(cfg->rules[0].args == ARGS_PPPD && cfg->rules[1].args == ARGS_PPPD);
+		config_free(cfg);
+	}
+	errs_print(&e);
+	errs_clear(&e);
+	free(conf);
+	conf = testfs_write(d, "c.conf", 0644,
+			    "[rule any]\nrun = ok\nargs = pppd\n"
+			    "[rule mixed]\nrun = ok\nevent = ppp-connect link-*\nargs = pppd\n");
+	CHECK(config_load(conf, collect, &e) == NULL);
+	CHECK(has(&e, "%s:1: args = pppd: the rule's events must be ppp-connect or "
+		      "ppp-disconnect, but it matches link-added", conf));
+	CHECK(has(&e, "%s:4: args = pppd: the rule's events must be ppp-connect or "
+		      "ppp-disconnect, but it matches link-added", conf));
+	CHECK(e.n == 2);
 	errs_clear(&e);
 	free(conf);
 	testfs_rmtree(d);

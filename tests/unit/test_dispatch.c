@@ -194,6 +194,54 @@ TEST(dispatch_metacharacters_are_one_argument)
 	clear_all(s, n);
 }
 
+/* args = pppd: run's words, then pppd's ip-up arguments, and the pppd
+ * variables in the environment; other rules of the same event keep theirs. */
+TEST(dispatch_args_pppd)
+{
+	static char *run_compat[] = {"/usr/bin/env", "/etc/ppp/ip-up.d", NULL};
+	static char *ppp_events[] = {"ppp-connect", "ppp-disconnect"};
+	struct command compat_runs[] = {{run_compat, 2}};
+	struct rule two[] = {
+		{.name = "compat",
+		 .events = {.pos = ppp_events, .n_pos = 2},
+		 .runs = compat_runs,
+		 .n_runs = 1,
+		 .args = ARGS_PPPD},
+		{.name = "plain", .runs = compat_runs, .n_runs = 1, .args = ARGS_IFACE_EVENT},
+	};
+	struct config c = {.rules = two, .n_rules = 2};
+	struct event ev = link_up("ppp0");
+	struct hook_spec *s;
+	size_t n;
+
+	ev.type = EV_PPP_CONNECT;
+	ev.family = 2;
+	ev.ppp.local.family = 2;
+	memcpy(ev.ppp.local.bytes, "\xc0\x00\x02\x01", 4);
+	ev.ppp.remote.family = 2;
+	memcpy(ev.ppp.remote.bytes, "\xc0\x00\x02\x02", 4);
+	n = dispatch_build(&c, NULL, &ev, &s);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK_STR(joined(s[0].argv), "/usr/bin/env /etc/ppp/ip-up.d ppp0 "
+					     " 0 192.0.2.1 192.0.2.2 ");
+		CHECK(s[0].argv[3] && s[0].argv[3][0] == '\0');
+		CHECK(s[0].argv[7] && s[0].argv[7][0] == '\0' && s[0].argv[8] == NULL);
+		CHECK_STR(env_get(s[0].envp, "IPLOCAL"), "192.0.2.1");
+		CHECK_STR(env_get(s[0].envp, "IPREMOTE"), "192.0.2.2");
+		CHECK_STR(env_get(s[0].envp, "IFNAME"), "ppp0");
+		CHECK_STR(env_get(s[0].envp, "PPP_TTY"), "");
+		CHECK_STR(env_get(s[0].envp, "PPP_SPEED"), "0");
+		CHECK_STR(env_get(s[0].envp, "PPP_IPPARAM"), "");
+		CHECK_STR(env_get(s[0].envp, "RULE"), "compat");
+		CHECK_STR(joined(s[1].argv),
+			  "/usr/bin/env /etc/ppp/ip-up.d ppp0 ppp-connect");
+		CHECK(env_get(s[1].envp, "IPLOCAL") == NULL);
+		CHECK_STR(env_get(s[1].envp, "PPP_LOCAL"), "192.0.2.1");
+	}
+	clear_all(s, n);
+}
+
 TEST(dispatch_hook_spec_clear_is_idempotent)
 {
 	struct event ev = link_up("eth0");

@@ -221,6 +221,78 @@ TEST(env_ppp_disconnect_ipv6_only)
 	free(got);
 }
 
+/* CONNECT_TIME: ppp-disconnect only, whole seconds; empty when unknown. */
+TEST(env_ppp_disconnect_connect_time)
+{
+	struct event ev = eth0(EV_PPP_DISCONNECT);
+	char *got;
+
+	strcpy(ev.iface, "ppp0");
+	ev.link.type = ARPHRD_PPP;
+	ev.family = AF_INET;
+	ev.ppp.local = testip_addr("192.0.2.1");
+	ev.ppp.remote = testip_addr("192.0.2.2");
+	ev.ppp.connect_time_known = true;
+	ev.ppp.connect_time_ms = 3723999;
+	got = env_text(&ev, "");
+	CHECK(strstr(got, "\nPPP_REMOTE=192.0.2.2\nCONNECT_TIME=3723\n") != NULL);
+	CHECK(strstr(got, "IFNAME=") == NULL && strstr(got, "PPP_TTY") == NULL);
+	free(got);
+	ev.ppp.connect_time_known = false;
+	got = env_text(&ev, "");
+	CHECK(strstr(got, "\nCONNECT_TIME=\n") != NULL);
+	free(got);
+	ev.type = EV_PPP_CONNECT;
+	ev.ppp.connect_time_known = true;
+	got = env_text(&ev, "");
+	CHECK(strstr(got, "CONNECT_TIME") == NULL);
+	free(got);
+}
+
+/* args = pppd: pppd's and Debian's ip-up names after the usual ones, and
+ * pppd's argument order with the placeholders. */
+TEST(env_pppd_variables_and_arguments)
+{
+	struct event ev = eth0(EV_PPP_DISCONNECT);
+	char **envp, *argv[PPPD_ARGC + 1], *got;
+	size_t size = 1;
+
+	strcpy(ev.iface, "ppp3");
+	ev.link.type = ARPHRD_PPP;
+	ev.family = AF_INET;
+	ev.ppp.local = testip_addr("203.0.113.7");
+	ev.ppp.remote = testip_addr("203.0.113.1");
+	ev.ppp.connect_time_known = true;
+	ev.ppp.connect_time_ms = 61000;
+	envp = event_env_pppd(&ev, "compat");
+	for (size_t i = 0; envp[i]; i++)
+		size += strlen(envp[i]) + 1;
+	got = calloc(1, size);
+	for (size_t i = 0; envp[i]; i++) {
+		strcat(got, envp[i]);
+		strcat(got, "\n");
+	}
+	env_free(envp);
+	CHECK(strstr(got, "\nRULE=compat\n") != NULL);
+	CHECK(strstr(got, "\nFAMILY=inet\nPPP_IFACE=ppp3\nPPP_LOCAL=203.0.113.7\n"
+			  "PPP_REMOTE=203.0.113.1\nCONNECT_TIME=61\n"
+			  "IFNAME=ppp3\nIPLOCAL=203.0.113.7\nIPREMOTE=203.0.113.1\n"
+			  "PPP_TTY=\nPPP_TTYNAME=\nPPP_SPEED=0\nPPP_IPPARAM=\n") != NULL);
+	CHECK(strstr(got, "DEVICE=") == NULL && strstr(got, "\nSPEED=") == NULL);
+	free(got);
+
+	pppd_args(&ev, argv);
+	argv[PPPD_ARGC] = NULL;
+	CHECK_STR(argv[0], "ppp3");
+	CHECK_STR(argv[1], "");
+	CHECK_STR(argv[2], "0");
+	CHECK_STR(argv[3], "203.0.113.7");
+	CHECK_STR(argv[4], "203.0.113.1");
+	CHECK_STR(argv[5], "");
+	for (int i = 0; i < PPPD_ARGC; i++)
+		free(argv[i]);
+}
+
 TEST(env_shell_metacharacters_byte_for_byte)
 {
 	/* 15 bytes, the longest name the kernel allows. */

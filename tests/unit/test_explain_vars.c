@@ -124,6 +124,9 @@ TEST(explain_round_trip_route_ppp_rename)
 	ev.ppp.remote = testip_addr("192.0.2.2");
 	ev.caused_by_hook = true;
 	round_trip(&ev);
+	ev.ppp.connect_time_known = true; /* CONNECT_TIME=61 */
+	ev.ppp.connect_time_ms = 61000;
+	round_trip(&ev);
 	event_clear(&ev);
 
 	ev = base(EV_LINK_RENAMED, "wan");
