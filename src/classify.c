@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "log.h"
 #include "xalloc.h"
 
 /* ---------- building events ---------- */
@@ -55,7 +56,16 @@ static void fill_link(struct event *ev, const struct link_entry *l, bool with_de
 
 static void emit(struct classify *c, struct event *ev)
 {
-	if (c->emit) {
+	if (c->emit && c->holding) {
+		struct event *copy = event_dup(ev);
+		if (!copy)
+			fatal("event_dup");
+		if (c->n_held == c->cap_held) {
+			c->cap_held = c->cap_held ? 2 * c->cap_held : 64;
+			c->held = xrealloc(c->held, c->cap_held * sizeof(*c->held));
+		}
+		c->held[c->n_held++] = copy;
+	} else if (c->emit) {
 		ev->portid = c->portid;
 		ev->seq = ++c->seq;
 		ev->origin = c->origin;
@@ -529,6 +539,9 @@ void classify_init(struct classify *c, event_sink_fn sink, void *ctx, unsigned p
 
 void classify_free(struct classify *c)
 {
+	for (size_t i = 0; i < c->n_held; i++)
+		event_free(c->held[i]);
+	free(c->held);
 	state_free(&c->st);
 }
 
@@ -599,6 +612,22 @@ void classify_tick(struct classify *c, uint64_t now_ms)
 void classify_sync_begin(struct classify *c, enum sync_class cls)
 {
 	c->gen[cls]++;
+	c->holding = c->origin == ORIGIN_RESYNC;
+}
+
+/* Hands the held events to the sink, in the order they were made. */
+static void release_held(struct classify *c)
+{
+	c->holding = false;
+	for (size_t i = 0; i < c->n_held; i++) {
+		struct event *ev = c->held[i];
+		ev->portid = 0;
+		ev->seq = ++c->seq;
+		ev->origin = c->origin;
+		c->sink(c->sink_ctx, ev);
+		event_free(ev);
+	}
+	c->n_held = 0;
 }
 
 struct sync_sweep {
@@ -638,6 +667,7 @@ void classify_sync_end(struct classify *c, enum sync_class cls, uint64_t now_ms)
 	struct sync_sweep s = { .c = c, .gen = c->gen[cls] };
 
 	c->now_ms = now_ms;
+	c->holding = false; /* the sweep's removals go first */
 	if (cls == SYNC_LINKS)
 		state_links_foreach(&c->st, sweep_stale_link, &s);
 	else if (cls == SYNC_ADDRS)
@@ -646,6 +676,7 @@ void classify_sync_end(struct classify *c, enum sync_class cls, uint64_t now_ms)
 		state_routes_foreach(&c->st, sweep_stale_route, &s);
 	if (cls == SYNC_ROUTES)
 		c->want_route_resync = false;
+	release_held(c);
 }
 
 bool classify_link_by_name(struct classify *c, const char *name, struct event *ev)
@@ -660,4 +691,9 @@ bool classify_link_by_name(struct classify *c, const char *name, struct event *e
 			return true;
 		}
 	return false;
+}
+
+void classify_sync_abort(struct classify *c)
+{
+	release_held(c);
 }

@@ -21,6 +21,12 @@ struct classify {
 	uint64_t seq;       /* last EVENT_SEQ handed out */
 	uint64_t now_ms;    /* time of the message being applied */
 	uint32_t portid;    /* requester of the message being applied */
+	/* During a resync, events the dump causes wait here until the sweep
+	 * has reported what is gone, so that hooks see removals first: a
+	 * default route replaced while messages were lost ends as "added". */
+	struct event **held;
+	size_t n_held, cap_held;
+	bool holding;
 	unsigned ppp_ipv6_wait_ms;
 	/* Earliest PPP IPv6 deadline armed (0 = none). It may be stale-early
 	 * after a disconnect; that costs one scan, not a missed deadline. */
@@ -47,6 +53,8 @@ void classify_tick(struct classify *c, uint64_t now_ms);
  * had that the dump did not mention is then removed, with its events. */
 void classify_sync_begin(struct classify *c, enum sync_class cls);
 void classify_sync_end(struct classify *c, enum sync_class cls, uint64_t now_ms);
+/* A dump that failed: nothing is swept, held events go out as they are. */
+void classify_sync_abort(struct classify *c);
 
 /* explain: fills ev's link facts (and last PPP addresses) from the cached
  * link named name, as an event about it would carry them; false if none. */

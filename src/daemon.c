@@ -92,6 +92,7 @@ static void dump_class(struct daemon *d, enum sync_class cls, uint16_t type)
 		if (rc < 0) {
 			/* Without a complete dump nothing can be swept safely. */
 			log_warn("netlink dump (type %u) failed", type);
+			classify_sync_abort(&d->cls);
 			return;
 		}
 		if (rc == 0 || attempt == DUMP_RETRIES) {

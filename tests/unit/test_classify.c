@@ -628,7 +628,8 @@ TEST(resync_sweep_emits_only_the_differences)
 	classify_sync_begin(&r->c, SYNC_ADDRS);
 	addr_msg(r, RTM_NEWADDR, AF_INET, 3, "192.0.2.1", 24, NULL, IFA_F_PERMANENT);
 	classify_sync_end(&r->c, SYNC_ADDRS, r->now);
-	CHECK_STR(seen(r), "link-down veth0, link-down veth1, link-removed veth1");
+	/* What is gone is reported first, then what changed. */
+	CHECK_STR(seen(r), "link-down veth1, link-removed veth1, link-down veth0");
 	CHECK_STR(r->n ? var(r->ev[0], "EVENT_ORIGIN") : "", "resync");
 	rec_free(r);
 }
@@ -679,5 +680,25 @@ TEST(a_peer_arriving_on_a_known_address_is_no_event)
 	addr_msg(r, RTM_DELADDR, AF_INET6, 7, "fe80::1", 128, "fe80::2", IFA_F_PERMANENT);
 	CHECK_STR(seen(r), "address-removed ppp0");
 	CHECK_STR(r->n ? var(r->ev[0], "PEER") : "", "fe80::2");
+	rec_free(r);
+}
+
+TEST(resync_reports_removals_before_what_replaced_them)
+{
+	struct rec *r = rec_new(0);
+
+	link_msg(r, RTM_NEWLINK, 3, "veth0", UP_RUNNING, IF_OPER_UP);
+	route_msg(r, RTM_NEWROUTE, 0, NULL, 0, "192.0.2.253", 3, RT_TABLE_MAIN);
+	rec_clear(r);
+	/* Messages were lost while the default route moved to another gateway:
+	 * the resync's dump shows only the new one. */
+	r->c.origin = ORIGIN_RESYNC;
+	classify_sync_begin(&r->c, SYNC_ROUTES);
+	route_msg(r, RTM_NEWROUTE, 0, NULL, 0, "192.0.2.254", 3, RT_TABLE_MAIN);
+	CHECK_STR(seen(r), ""); /* held until the sweep */
+	classify_sync_end(&r->c, SYNC_ROUTES, r->now);
+	CHECK_STR(seen(r), "route-removed veth0, route-added veth0");
+	CHECK_STR(r->n == 2 ? var(r->ev[1], "ROUTE_GATEWAY") : "", "192.0.2.254");
+	CHECK(r->n == 2 && r->ev[0]->seq < r->ev[1]->seq);
 	rec_free(r);
 }
