@@ -7,9 +7,12 @@
 # Root only; every scenario runs in its own fresh private network namespace
 # (tests/bench/scenario.sh), so the host's interfaces are never touched.
 # Environment:
-#   BENCH_QUICK=1          reduced counts (about 2-3 minutes) for development
+#   BENCH_QUICK=1          reduced counts (about 2-3 minutes) for development:
+#                          20 latency samples, storms on 8 links only, a 20 000
+#                          route flood, 200 hooks, 200 links and 20 000 routes
+#                          at startup, 5 s idle
 #   BENCH_STORM_RUNS=N     storms per size for ifhookd (default 20, quick 2)
-#   BENCH_PEER_STORM_RUNS=N  storms per size for each peer (default 3, quick 1)
+#   BENCH_PEER_STORM_RUNS=N  storms per size for each peer (default 2, quick 1)
 #   BENCH_TOOLS="..."      subset of: ifhookd ipmon iploop pyroute2 ifplugd bbifplugd netplug
 #   BENCH_ONLY="..."       subset of: latency idle storm flood spawn startup classifier
 #   BENCH_KEEP=1           keep the work directory (hook stamps, logs, raw samples)
@@ -42,24 +45,26 @@ unshare -n true 2>/dev/null || {
 
 QUICK=${BENCH_QUICK:-0}
 q() { if [ "$QUICK" = 1 ]; then echo "$2"; else echo "$1"; fi; }
-LAT_N=$(q 200 30)
-LAT_POLL_N=$(q 20 4)
+LAT_N=$(q 200 20)
+LAT_POLL_N=$(q 20 3)
 STORM_CYCLES=10000
 STORM_RUNS=${BENCH_STORM_RUNS:-$(q 20 2)}
-PEER_STORM_RUNS=${BENCH_PEER_STORM_RUNS:-$(q 3 1)}
-STORM_SIZES="1 8 64"
-FLOOD_SIZES=$(q "100000 1000000" "100000")
-FLOOD_SETTLE_MAX=$(q 120 30)
+PEER_STORM_RUNS=${BENCH_PEER_STORM_RUNS:-$(q 2 1)}
+STORM_SIZES=$(q "1 8 64" "8")
+FLOOD_SIZES=$(q "100000 1000000" "20000")
+FLOOD_SETTLE_MAX=$(q 120 20)
 STORM_SETTLE_MAX=$(q 60 20)
 IDLE_S=$(q 30 5)
-SPAWN_N=$(q 1000 300)
-STARTUP_LINKS=1000
-STARTUP_ROUTES=100000
+SPAWN_N=$(q 1000 200)
+STARTUP_LINKS=$(q 1000 200)
+STARTUP_ROUTES=$(q 100000 20000)
 STARTUP_REPEAT=$(q 3 1)
 export LAT_N LAT_POLL_N STORM_CYCLES STORM_SETTLE_MAX FLOOD_SETTLE_MAX IDLE_S SPAWN_N STARTUP_LINKS \
 	STARTUP_ROUTES STARTUP_REPEAT
-CLASS_S=$(q 2 0.5)
-CALLGRIND_ROUNDS=$(q 50 10)
+CLASS_S=$(q 2 0.3)
+CALLGRIND_ROUNDS=$(q 50 5)
+# link100k fills 100 000 routes first, which is slow under valgrind.
+CALLGRIND_STREAMS=$(q "" "link,addr,route,mixed")
 TOOLS=${BENCH_TOOLS:-ifhookd ipmon iploop pyroute2 ifplugd bbifplugd netplug}
 ONLY=${BENCH_ONLY:-latency idle storm flood spawn startup classifier}
 
@@ -107,10 +112,10 @@ meta kernel "$(uname -r)"
 meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 meta ifhookd "$("$IFHOOKD" -V 2>&1 | head -n 1)"
 meta iproute2 "$(ip -V 2>&1 | head -n 1)"
-meta pyroute2 "$("$PY" -c 'import pyroute2; print(pyroute2.__version__)' 2>/dev/null || echo none)"
+meta pyroute2 "$(dpkg-query -W -f='${Version}' python3-pyroute2 2>/dev/null || echo none)"
 meta ifplugd "$(dpkg-query -W -f='${Version}' ifplugd 2>/dev/null || echo none)"
 meta netplug "$(dpkg-query -W -f='${Version}' netplug 2>/dev/null || echo none)"
-meta busybox "${BB:+$("$BB" 2>&1 | head -n 1 | cut -d' ' -f2)}${BB_REASON:+unavailable: $BB_REASON}"
+meta busybox "${BB:+$("$BB" ifplugd -h 2>&1 | sed -n 's/^BusyBox \(v[^ ]*\).*/\1/p' | head -n 1)}${BB_REASON:+unavailable: $BB_REASON}"
 meta storm_runs "$STORM_RUNS"
 meta peer_storm_runs "$PEER_STORM_RUNS"
 meta lat_n "$LAT_N"
@@ -151,6 +156,9 @@ if wants idle; then
 fi
 
 if wants storm; then
+	if [ "$QUICK" = 1 ]; then
+		printf 'storm-1\t-\tskipped\tBENCH_QUICK\nstorm-64\t-\tskipped\tBENCH_QUICK\n' >>"$RESULTS"
+	fi
 	for n in $STORM_SIZES; do
 		for t in $TOOLS; do
 			runs=$PEER_STORM_RUNS
@@ -172,6 +180,7 @@ if wants flood; then
 	done
 	if [ "$QUICK" = 1 ]; then
 		printf 'flood-1000000\t-\tskipped\tBENCH_QUICK\n' >>"$RESULTS"
+		printf 'flood-100000\t-\tskipped\tBENCH_QUICK\n' >>"$RESULTS"
 	fi
 fi
 
@@ -252,7 +261,8 @@ EOF
 	if command -v valgrind >/dev/null; then
 		log "classifier: instructions per message (callgrind, $CALLGRIND_ROUNDS rounds)"
 		valgrind --tool=callgrind --callgrind-out-file="$W/callgrind.out" \
-			--toggle-collect='bench_*' "$BIN/classbench" -r "$CALLGRIND_ROUNDS" "$conf" \
+			--toggle-collect='bench_*' "$BIN/classbench" -r "$CALLGRIND_ROUNDS" \
+			${CALLGRIND_STREAMS:+-o "$CALLGRIND_STREAMS"} "$conf" \
 			>"$W/classbench-cg.txt" 2>"$W/callgrind.log"
 		callgrind_annotate --inclusive=yes "$W/callgrind.out" >"$W/callgrind.txt" 2>/dev/null
 		while IFS= read -r line; do
