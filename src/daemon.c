@@ -2,7 +2,6 @@
 #include "daemon.h"
 
 #include <errno.h>
-#include <linux/rtnetlink.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,33 +14,26 @@
 #include "dispatch.h"
 #include "hooksdir.h"
 #include "jobs.h"
+#include "live.h"
 #include "log.h"
-#include "nl.h"
 #include "notify.h"
-#include "rtnl.h"
 #include "sbuf.h"
 #include "evprint.h"
 #include "status.h"
 #include "status_report.h"
 #include "watch.h"
 
-#define DUMP_RETRIES 10
-#define MALFORMED_LOG_MAX 10
 
 struct daemon {
 	const struct daemon_opts *opts;
 	struct config *cfg;
 	struct hooksdir *hd;
 	int epfd;
-	struct nl nl;
-	struct classify cls;
+	struct live lv; /* netlink sockets and the classifier */
 	struct jobs *jobs;
 	struct watch nl_w, sig_w;
 	bool stopping;
-	bool resync_wanted;
-	bool in_overrun; /* between an ENOBUFS and the resync that answers it */
-	uint64_t events, malformed, resyncs;
-	uint64_t overruns;   /* ENOBUFS episodes: each answered by one resync */
+	uint64_t events;
 	uint64_t started_ms;
 	struct status_server *status;
 };
@@ -69,86 +61,13 @@ static void on_event(void *ctx, const struct event *kernel_ev)
 
 /* ---------- netlink ---------- */
 
-static void on_nlmsg(void *ctx, const struct nlmsghdr *nlh)
-{
-	struct daemon *d = ctx;
-	struct rtnl_msg m;
-
-	if (rtnl_parse(nlh, &m) == RTNL_MALFORMED) {
-		/* Skipped and counted; never trusted, never fatal. */
-		if (++d->malformed <= MALFORMED_LOG_MAX)
-			log_warnx("skipped malformed netlink message (type %u, %u bytes; %llu so far)",
-				  nlh->nlmsg_type, nlh->nlmsg_len, (unsigned long long)d->malformed);
-		return;
-	}
-	classify_msg(&d->cls, &m, mono_ms());
-}
-
-static void dump_class(struct daemon *d, enum sync_class cls, uint16_t type)
-{
-	for (int attempt = 0;; attempt++) {
-		classify_sync_begin(&d->cls, cls);
-		int rc = nl_dump(&d->nl, type, on_nlmsg, d);
-		if (rc < 0) {
-			/* Without a complete dump nothing can be swept safely. */
-			log_warn("netlink dump (type %u) failed", type);
-			classify_sync_abort(&d->cls);
-			return;
-		}
-		if (rc == 0 || attempt == DUMP_RETRIES) {
-			classify_sync_end(&d->cls, cls, mono_ms());
-			return;
-		}
-		/* NLM_F_DUMP_INTR: the tables changed under the dump; redo it. */
-		log_debug("netlink dump (type %u) interrupted, retrying", type);
-	}
-}
-
-static void dump_all(struct daemon *d)
-{
-	dump_class(d, SYNC_LINKS, RTM_GETLINK);
-	dump_class(d, SYNC_ADDRS, RTM_GETADDR);
-	dump_class(d, SYNC_ROUTES, RTM_GETROUTE);
-}
-
-static void resync(struct daemon *d)
-{
-	uint64_t t0 = mono_ms();
-
-	d->resyncs++;
-	d->cls.origin = ORIGIN_RESYNC;
-	dump_all(d);
-	d->cls.origin = ORIGIN_KERNEL;
-	d->resync_wanted = false;
-	d->in_overrun = false;
-	log_info("resync %llu done in %llu ms (%zu links, %zu routes)",
-		 (unsigned long long)d->resyncs, (unsigned long long)(mono_ms() - t0),
-		 d->cls.st.n_links, d->cls.st.n_routes);
-}
-
 static void on_netlink(struct watch *w, uint32_t events)
 {
 	struct daemon *d = (struct daemon *)((char *)w - offsetof(struct daemon, nl_w));
 
 	(void)events; /* an overrun shows as EPOLLERR: read anyway, keep the fd */
-	if (d->stopping)
-		return;
-	int rc = nl_read_events(&d->nl, on_nlmsg, d);
-	if (rc == 1) {
-		if (!d->in_overrun) {
-			d->overruns++;
-			log_warnx("netlink receive buffer overrun: events were lost (%llu overruns); resyncing",
-				  (unsigned long long)d->nl.enobufs + d->nl.truncated);
-		}
-		d->in_overrun = true;
-		d->resync_wanted = true;
-	} else if (rc < 0) {
-		log_warn("netlink read");
-	}
-	if (d->cls.want_route_resync && !d->resync_wanted) {
-		d->cls.origin = ORIGIN_KERNEL;
-		dump_class(d, SYNC_ROUTES, RTM_GETROUTE);
-	}
+	if (!d->stopping)
+		live_read(&d->lv);
 }
 
 /* ---------- signals and reload ---------- */
@@ -178,7 +97,7 @@ static void reload(struct daemon *d)
 	hooksdir_free(d->hd);
 	d->hd = hooksdir_new(cfg->hooks_dir);
 	jobs_set_limits(d->jobs, cfg->max_jobs, cfg->timeout_s);
-	d->cls.ppp_ipv6_wait_ms = cfg->ppp_ipv6_wait_ms;
+	d->lv.cls.ppp_ipv6_wait_ms = cfg->ppp_ipv6_wait_ms;
 	log_info("configuration reloaded (%zu rules)", cfg->n_rules);
 	notify_send("READY=1\nSTATUS=running; configuration reloaded (%zu rules)", cfg->n_rules);
 }
@@ -229,9 +148,9 @@ static char *status_reply(void *ctx, bool json)
 	struct daemon *d = ctx;
 	struct status_view v = {
 		.pid = getpid(), .now_ms = mono_ms(), .started_ms = d->started_ms,
-		.dry_run = d->opts->dry_run, .st = &d->cls.st, .jobs = d->jobs,
-		.events = d->events, .malformed = d->malformed + d->nl.malformed,
-		.overruns = d->overruns, .resyncs = d->resyncs,
+		.dry_run = d->opts->dry_run, .st = &d->lv.cls.st, .jobs = d->jobs,
+		.events = d->events, .malformed = d->lv.malformed + d->lv.nl.malformed,
+		.overruns = d->lv.overruns, .resyncs = d->lv.resyncs,
 	};
 
 	return status_format(&v, json);
@@ -252,11 +171,9 @@ static void log_dry_run(void *ctx, const struct hook_spec *spec, const char *lab
 
 static int next_timeout(struct daemon *d)
 {
-	uint64_t a = classify_next_deadline(&d->cls), b = jobs_next_deadline(d->jobs);
+	uint64_t a = classify_next_deadline(&d->lv.cls), b = jobs_next_deadline(d->jobs);
 	uint64_t next = !a ? b : !b ? a : (a < b ? a : b);
 
-	if (d->resync_wanted)
-		return 0;
 	if (!next)
 		return -1; /* nothing due: sleep until the kernel speaks (no idle wakeups) */
 	uint64_t now = mono_ms();
@@ -276,11 +193,10 @@ int daemon_run(struct config *cfg, const struct daemon_opts *opts)
 		fatal("signalfd");
 	d.hd = hooksdir_new(cfg->hooks_dir);
 	d.jobs = jobs_new(d.epfd, cfg->max_jobs, cfg->timeout_s);
-	classify_init(&d.cls, on_event, &d, cfg->ppp_ipv6_wait_ms);
-	if (nl_open(&d.nl, (int)cfg->rcvbuf) < 0)
+	if (live_open(&d.lv, on_event, &d, cfg->rcvbuf, cfg->ppp_ipv6_wait_ms) < 0)
 		fatal("netlink socket");
 	/* Edge-free: EPOLLIN plus EPOLLERR, which is how ENOBUFS is signalled. */
-	if (watch_add(d.epfd, &d.nl_w, nl_event_fd(&d.nl), EPOLLIN, on_netlink) < 0 ||
+	if (watch_add(d.epfd, &d.nl_w, nl_event_fd(&d.lv.nl), EPOLLIN, on_netlink) < 0 ||
 	    watch_add(d.epfd, &d.sig_w, sigfd, EPOLLIN, on_signal) < 0)
 		fatal("epoll_ctl");
 	d.started_ms = mono_ms();
@@ -289,22 +205,18 @@ int daemon_run(struct config *cfg, const struct daemon_opts *opts)
 	if (opts->status_path && *opts->status_path)
 		d.status = status_open(d.epfd, opts->status_path, status_reply, &d);
 
-	/* Subscribed first (nl_open), dumped second: nothing falls between. */
-	d.cls.origin = ORIGIN_STARTUP;
-	d.cls.emit = cfg->startup_events;
-	dump_all(&d);
-	d.cls.origin = ORIGIN_KERNEL;
-	d.cls.emit = true;
+	/* Subscribed first (live_open), dumped second: nothing falls between. */
+	live_dump(&d.lv, ORIGIN_STARTUP, cfg->startup_events);
 	size_t n_addrs = 0;
-	for (size_t b = 0; b < d.cls.st.n_link_buckets; b++)
-		for (struct link_entry *l = d.cls.st.link_buckets[b]; l; l = l->hnext)
+	for (size_t b = 0; b < d.lv.cls.st.n_link_buckets; b++)
+		for (struct link_entry *l = d.lv.cls.st.link_buckets[b]; l; l = l->hnext)
 			n_addrs += l->n_addrs;
-	log_info("ready (%zu links, %zu addresses, %zu routes)", d.cls.st.n_links, n_addrs,
-		 d.cls.st.n_routes);
+	log_info("ready (%zu links, %zu addresses, %zu routes)", d.lv.cls.st.n_links, n_addrs,
+		 d.lv.cls.st.n_routes);
 	/* Readiness for systemd (Type=notify): the initial dump is done, so
 	 * every later change becomes an event. */
 	notify_send("READY=1\nSTATUS=running (%zu links, %zu addresses, %zu routes at start)",
-		    d.cls.st.n_links, n_addrs, d.cls.st.n_routes);
+		    d.lv.cls.st.n_links, n_addrs, d.lv.cls.st.n_routes);
 
 	while (!d.stopping || !jobs_idle(d.jobs)) {
 		struct epoll_event evs[32];
@@ -321,20 +233,16 @@ int daemon_run(struct config *cfg, const struct daemon_opts *opts)
 			w->fn(w, evs[i].events);
 		}
 		uint64_t now = mono_ms();
-		if (!d.stopping) {
-			classify_tick(&d.cls, now);
-			if (d.resync_wanted)
-				resync(&d);
-		}
+		if (!d.stopping)
+			classify_tick(&d.lv.cls, now);
 		jobs_tick(d.jobs, now);
 	}
 
 	log_info("exiting (%llu events, %llu malformed messages skipped)",
-		 (unsigned long long)d.events, (unsigned long long)d.malformed);
+		 (unsigned long long)d.events, (unsigned long long)d.lv.malformed);
 	status_close(d.status);
 	jobs_free(d.jobs);
-	classify_free(&d.cls);
-	nl_close(&d.nl);
+	live_close(&d.lv);
 	hooksdir_free(d.hd);
 	config_free(d.cfg);
 	close(sigfd);

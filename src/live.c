@@ -1,5 +1,5 @@
-/* Purpose: subscribe-then-dump and resync for the admin tools, the same
- * sequence as the daemon's, without hooks. */
+/* Purpose: the live kernel feed: subscribe, dump, read, and resync after lost
+ * messages, into a classifier; shared by the daemon and the admin tools. */
 #include "live.h"
 
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include "watch.h"
 
 #define DUMP_RETRIES 10
+#define MALFORMED_LOG_MAX 10
 
 static void on_nlmsg(void *ctx, const struct nlmsghdr *nlh)
 {
@@ -18,7 +19,10 @@ static void on_nlmsg(void *ctx, const struct nlmsghdr *nlh)
 	struct rtnl_msg m;
 
 	if (rtnl_parse(nlh, &m) == RTNL_MALFORMED) {
-		lv->malformed++;
+		/* Skipped and counted; never trusted, never fatal. */
+		if (++lv->malformed <= MALFORMED_LOG_MAX)
+			log_warnx("skipped malformed netlink message (type %u, %u bytes; %llu so far)",
+				  nlh->nlmsg_type, nlh->nlmsg_len, (unsigned long long)lv->malformed);
 		return;
 	}
 	classify_msg(&lv->cls, &m, mono_ms());
@@ -48,6 +52,7 @@ static void dump_class(struct live *lv, enum sync_class cls, uint16_t type)
 		if (rc < 0) {
 			/* Without a complete dump nothing can be swept safely. */
 			log_warn("netlink dump (type %u) failed", type);
+			classify_sync_abort(&lv->cls);
 			return;
 		}
 		if (rc == 0 || attempt == DUMP_RETRIES) {
@@ -55,6 +60,7 @@ static void dump_class(struct live *lv, enum sync_class cls, uint16_t type)
 			return;
 		}
 		/* NLM_F_DUMP_INTR: the tables changed under the dump; redo it. */
+		log_debug("netlink dump (type %u) interrupted, retrying", type);
 	}
 }
 
@@ -69,15 +75,33 @@ void live_dump(struct live *lv, enum event_origin origin, bool emit)
 	lv->cls.emit = true;
 }
 
+static void resync(struct live *lv)
+{
+	uint64_t t0 = mono_ms();
+
+	lv->resyncs++;
+	live_dump(lv, ORIGIN_RESYNC, true);
+	lv->in_overrun = false;
+	log_info("resync %llu done in %llu ms (%zu links, %zu routes)",
+		 (unsigned long long)lv->resyncs, (unsigned long long)(mono_ms() - t0),
+		 lv->cls.st.n_links, lv->cls.st.n_routes);
+}
+
 void live_read(struct live *lv)
 {
+	/* nl_read_events drains the socket, so one resync answers all the
+	 * overruns of a burst. */
 	int rc = nl_read_events(&lv->nl, on_nlmsg, lv);
 
 	if (rc == 1) {
-		lv->overruns++;
-		log_warnx("netlink receive buffer overrun: events were lost; resyncing");
-		lv->resyncs++;
-		live_dump(lv, ORIGIN_RESYNC, true);
+		if (!lv->in_overrun) {
+			lv->overruns++;
+			log_warnx("netlink receive buffer overrun: events were lost (%llu overruns); "
+				  "resyncing",
+				  (unsigned long long)lv->nl.enobufs + lv->nl.truncated);
+		}
+		lv->in_overrun = true;
+		resync(lv);
 		return;
 	}
 	if (rc < 0)

@@ -1,4 +1,4 @@
-/* Purpose: the live kernel feed of the admin tools (monitor, explain): subscribe,
+/* Purpose: the live kernel feed of the daemon and the admin tools: subscribe,
  * dump, read, and resync after lost messages, into a classifier. */
 #ifndef IFHOOKD_LIVE_H
 #define IFHOOKD_LIVE_H
@@ -12,8 +12,9 @@
 struct live {
 	struct nl nl;
 	struct classify cls;
-	bool in_overrun;
-	uint64_t overruns, resyncs, malformed;
+	bool in_overrun;    /* between an ENOBUFS and the resync that answers it */
+	uint64_t overruns;  /* ENOBUFS episodes, each answered by one resync */
+	uint64_t resyncs, malformed;
 };
 
 /* Opens the sockets (subscribed first) and the classifier. Returns 0, or -1
