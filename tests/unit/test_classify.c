@@ -597,6 +597,34 @@ TEST(removed_link_events_keep_name_kind_and_addresses)
 	rec_free(r);
 }
 
+/* MAC as "xx:xx:...", lower case, up to the 32 bytes rtnl.c accepts. */
+TEST(mac_is_formatted_in_full)
+{
+	struct rec *r = rec_new(0);
+	uint8_t mac[32];
+	char want[96] = "";
+	struct nl_link_spec s = { .type = RTM_NEWLINK, .family = AF_UNSPEC, .ifindex = 3,
+				  .name = "ib0", .arphrd = ARPHRD_INFINIBAND, .flags = UP_RUNNING,
+				  .operstate = IF_OPER_UP, .mac = mac, .mac_len = 32 };
+
+	for (unsigned i = 0; i < 32; i++) {
+		mac[i] = (uint8_t)(i * 37 + 0xa0);
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), i ? ":%02x" : "%02x",
+			 mac[i]);
+	}
+	feed(r, nlb_link(r->buf, &s));
+	CHECK(r->n == 2);
+	CHECK(strlen(want) == 95);
+	CHECK_STR(var(r->ev[0], "MAC"), want);
+	rec_clear(r);
+	s.mac_len = 0;
+	s.ifindex = 4;
+	feed(r, nlb_link(r->buf, &s));
+	CHECK(r->n == 2);
+	CHECK_STR(var(r->ev[0], "MAC"), "");
+	rec_free(r);
+}
+
 TEST(startup_fill_can_be_silent_and_origin_is_reported)
 {
 	struct rec *r = rec_new(0);
