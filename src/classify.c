@@ -14,8 +14,10 @@
 
 /* ---------- building events ---------- */
 
-static char *addr_list(const struct link_entry *l, uint8_t family, bool with_departed)
+/* event_addr_source's format: IP4_ADDRS/IP6_ADDRS of the cached link. */
+static char *addr_list(const void *link, uint8_t family, bool with_departed)
 {
+	const struct link_entry *l = link;
 	size_t cap = 1, len = 0;
 	char *out;
 
@@ -64,8 +66,10 @@ static void fill_link(struct event *ev, const struct link_entry *l, bool with_de
 	ev->link.mtu = l->mtu;
 	memcpy(ev->link.kind, l->kind, sizeof(ev->link.kind));
 	format_mac(ev->link.mac, l->mac, l->mac_len);
-	ev->link.ip4_addrs = addr_list(l, AF_INET, with_departed);
-	ev->link.ip6_addrs = addr_list(l, AF_INET6, with_departed);
+	/* Formatted only if a hook's environment asks: emit() hands the event
+	 * to the sink before anything changes the link. */
+	ev->link.src = (struct event_addr_source){ .format = addr_list, .link = l,
+						    .with_departed = with_departed };
 }
 
 static void emit(struct classify *c, struct event *ev)
@@ -700,6 +704,7 @@ bool classify_link_by_name(struct classify *c, const char *name, struct event *e
 			if (strncmp(l->name, name, sizeof(l->name)) != 0)
 				continue;
 			fill_link(ev, l, false);
+			event_own_addrs(ev); /* explain keeps ev after the cache is gone */
 			ev->ppp.local = l->ppp_local;
 			ev->ppp.remote = l->ppp_remote;
 			return true;

@@ -191,7 +191,9 @@ static char **build_env(const struct event *ev, const char *rule_name, bool pppd
 	char addr[IP_STRLEN], prefixlen[12], scope[12], peer[IP_STRLEN];
 	char dst[IP_STRLEN + 4], gw[IP_STRLEN], table[12], proto[12], metric[12];
 	char local[IP_STRLEN], remote[IP_STRLEN], connect_time[24];
+	char *ip4_addrs = NULL, *ip6_addrs = NULL;
 	unsigned family = ev->family;
+	char **envp;
 
 	snprintf(ifindex, sizeof(ifindex), "%d", ev->ifindex);
 	snprintf(seq, sizeof(seq), "%" PRIu64, ev->seq);
@@ -215,8 +217,10 @@ static char **build_env(const struct event *ev, const char *rule_name, bool pppd
 		add(&b, "IFTYPE", iftype_name(l->type, iftype));
 		add(&b, "MTU", mtu);
 		add(&b, "MAC", field(l->mac, sizeof(l->mac), mac));
-		add(&b, "IP4_ADDRS", l->ip4_addrs);
-		add(&b, "IP6_ADDRS", l->ip6_addrs);
+		ip4_addrs = event_addr_list(ev, AF_INET);
+		ip6_addrs = event_addr_list(ev, AF_INET6);
+		add(&b, "IP4_ADDRS", ip4_addrs);
+		add(&b, "IP6_ADDRS", ip6_addrs);
 	}
 	if (ev->type == EV_LINK_RENAMED)
 		add(&b, "OLD_IFACE", field(ev->old_iface, sizeof(ev->old_iface), old_iface));
@@ -286,7 +290,10 @@ static char **build_env(const struct event *ev, const char *rule_name, bool pppd
 	default:
 		break;
 	}
-	return pack(&b);
+	envp = pack(&b);
+	free(ip4_addrs);
+	free(ip6_addrs);
+	return envp;
 }
 
 char **event_env(const struct event *ev, const char *rule_name)

@@ -1,9 +1,12 @@
-/* Purpose: event names and the copy/free of an event's heap parts. */
+/* Purpose: event names, the address lists, and the copy/free of an event's heap parts. */
 #include "event.h"
 
 #include <linux/if_arp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+
+#include "xalloc.h"
 
 static const char *const names[EV_COUNT] = {
 	[EV_LINK_ADDED] = "link-added",
@@ -52,9 +55,28 @@ const char *event_match_kind(const struct event *ev)
 	return ev->link.kind;
 }
 
+char *event_addr_list(const struct event *ev, uint8_t family)
+{
+	const struct event_addr_source *src = &ev->link.src;
+	const char *owned = family == AF_INET ? ev->link.ip4_addrs : ev->link.ip6_addrs;
+
+	if (src->format)
+		return src->format(src->link, family, src->with_departed);
+	return xstrdup(owned ? owned : "");
+}
+
+void event_own_addrs(struct event *ev)
+{
+	if (!ev->link.src.format)
+		return;
+	ev->link.ip4_addrs = event_addr_list(ev, AF_INET);
+	ev->link.ip6_addrs = event_addr_list(ev, AF_INET6);
+	memset(&ev->link.src, 0, sizeof(ev->link.src));
+}
+
 static char *dup_or_null(const char *s)
 {
-	return s ? strdup(s) : NULL;
+	return s ? xstrdup(s) : NULL;
 }
 
 struct event *event_dup(const struct event *ev)
@@ -64,12 +86,11 @@ struct event *event_dup(const struct event *ev)
 	if (!copy)
 		return NULL;
 	*copy = *ev;
-	copy->link.ip4_addrs = dup_or_null(ev->link.ip4_addrs);
-	copy->link.ip6_addrs = dup_or_null(ev->link.ip6_addrs);
-	if ((ev->link.ip4_addrs && !copy->link.ip4_addrs) ||
-	    (ev->link.ip6_addrs && !copy->link.ip6_addrs)) {
-		event_free(copy);
-		return NULL;
+	if (ev->link.src.format) {
+		event_own_addrs(copy); /* the source lives only as long as the sink call */
+	} else {
+		copy->link.ip4_addrs = dup_or_null(ev->link.ip4_addrs);
+		copy->link.ip6_addrs = dup_or_null(ev->link.ip6_addrs);
 	}
 	return copy;
 }
@@ -79,6 +100,7 @@ void event_clear(struct event *ev)
 	free(ev->link.ip4_addrs);
 	free(ev->link.ip6_addrs);
 	ev->link.ip4_addrs = ev->link.ip6_addrs = NULL;
+	memset(&ev->link.src, 0, sizeof(ev->link.src));
 }
 
 void event_free(struct event *ev)

@@ -30,7 +30,20 @@ enum event_origin { ORIGIN_KERNEL, ORIGIN_STARTUP, ORIGIN_RESYNC };
 #define KIND_LEN 32
 #define MAC_STRLEN 96 /* up to 32 bytes as "xx:" */
 
-/* What an event knows about its link; copied, so it outlives the link. */
+/* Where the classifier's events get IP4_ADDRS and IP6_ADDRS from. Formatting
+ * them costs more than classifying the message, and only a hook's environment
+ * needs them, so they are formatted when asked for (event_addr_list).
+ * Borrowed: link points into the classifier's cache and is valid only while
+ * the event is handed to the sink; event_dup formats the lists instead. */
+struct event_addr_source {
+	/* A malloc'd "a/p a/p" of link's addresses of family; NULL: no source. */
+	char *(*format)(const void *link, uint8_t family, bool with_departed);
+	const void *link;
+	bool with_departed; /* link-removed: the addresses deleted just before */
+};
+
+/* What an event knows about its link; copied, so it outlives the link (the
+ * address lists only once event_dup has made them owned strings). */
 struct event_link {
 	bool up;           /* IFF_UP && IFF_RUNNING */
 	uint8_t operstate; /* IF_OPER_* */
@@ -38,8 +51,11 @@ struct event_link {
 	uint32_t mtu;
 	char kind[KIND_LEN];
 	char mac[MAC_STRLEN];
+	/* Read them with event_addr_list: while src.format is set, these are
+	 * NULL and the lists come from src. */
 	char *ip4_addrs; /* "a/p a/p", heap, may be NULL */
 	char *ip6_addrs;
+	struct event_addr_source src;
 };
 
 struct event_address {
@@ -96,7 +112,13 @@ bool event_is_route(enum event_type t);
 /* Kind used for rule matching: "ppp" for any ARPHRD_PPP link, else IFKIND. */
 const char *event_match_kind(const struct event *ev);
 
-/* Deep copy / release of the heap parts. */
+/* IP4_ADDRS (family AF_INET) or IP6_ADDRS: a malloc'd string, "" for none. */
+char *event_addr_list(const struct event *ev, uint8_t family);
+/* Formats the address lists of a borrowed source into owned strings, so that
+ * ev may outlive the sink call; nothing to do when it has no source. */
+void event_own_addrs(struct event *ev);
+
+/* Deep copy (its address lists owned) / release of the heap parts. */
 struct event *event_dup(const struct event *ev);
 void event_free(struct event *ev);
 void event_clear(struct event *ev);

@@ -625,6 +625,73 @@ TEST(mac_is_formatted_in_full)
 	rec_free(r);
 }
 
+/* The sink sees IP4_ADDRS, IP6_ADDRS and MAC as a hook would, formatted from
+ * the cache while the event is delivered; its copies keep them afterwards. */
+struct live_rec {
+	struct rec *r;
+	char env[8][160];
+	size_t n;
+};
+
+/* "EVENT MAC|IP4_ADDRS|IP6_ADDRS" (var's buffer is reused: one at a time). */
+static void link_vars(const struct event *ev, char out[160])
+{
+	size_t o = (size_t)snprintf(out, 160, "%s ", event_name(ev->type));
+
+	o += (size_t)snprintf(out + o, 160 - o, "%s|", var(ev, "MAC"));
+	o += (size_t)snprintf(out + o, 160 - o, "%s|", var(ev, "IP4_ADDRS"));
+	snprintf(out + o, 160 - o, "%s", var(ev, "IP6_ADDRS"));
+}
+
+static void live_sink(void *ctx, const struct event *ev)
+{
+	struct live_rec *lr = ctx;
+
+	if (lr->n < 8)
+		link_vars(ev, lr->env[lr->n++]);
+	sink(lr->r, ev);
+}
+
+TEST(address_lists_as_delivered_and_as_copied)
+{
+	struct rec *r = rec_new(0);
+	struct live_rec lr = { .r = r };
+	uint8_t mac[6] = { 0x02, 0xab, 0x00, 0x0f, 0xf0, 0x9c };
+	struct nl_link_spec up = { .type = RTM_NEWLINK, .family = AF_UNSPEC, .ifindex = 3,
+				   .name = "veth0", .arphrd = ARPHRD_ETHER, .flags = UP_RUNNING,
+				   .operstate = IF_OPER_UP, .kind = "veth", .mac = mac,
+				   .mac_len = 6 };
+
+	r->c.sink = live_sink;
+	r->c.sink_ctx = &lr;
+	feed(r, nlb_link(r->buf, &up));
+	addr_msg(r, RTM_NEWADDR, AF_INET, 3, "192.0.2.1", 24, NULL, IFA_F_PERMANENT);
+	addr_msg(r, RTM_NEWADDR, AF_INET6, 3, "2001:db8::1", 64, NULL, IFA_F_PERMANENT);
+	addr_msg(r, RTM_DELADDR, AF_INET, 3, "192.0.2.1", 24, NULL, IFA_F_PERMANENT);
+	addr_msg(r, RTM_DELADDR, AF_INET6, 3, "2001:db8::1", 64, NULL, IFA_F_PERMANENT);
+	link_msg(r, RTM_DELLINK, 3, "veth0", UP_RUNNING, IF_OPER_UP);
+	const char *want[] = {
+		"link-added 02:ab:00:0f:f0:9c||",
+		"link-up 02:ab:00:0f:f0:9c||",
+		"address-added 02:ab:00:0f:f0:9c|192.0.2.1/24|",
+		"address-added 02:ab:00:0f:f0:9c|192.0.2.1/24|2001:db8::1/64",
+		"address-removed 02:ab:00:0f:f0:9c||2001:db8::1/64",
+		"address-removed 02:ab:00:0f:f0:9c||",
+		"link-down 02:ab:00:0f:f0:9c||",
+		"link-removed 02:ab:00:0f:f0:9c|192.0.2.1/24|2001:db8::1/64",
+	};
+	CHECK(lr.n == 8 && r->n == 8);
+	for (size_t i = 0; i < lr.n && i < r->n; i++) {
+		char copied[160];
+
+		CHECK_STR(lr.env[i], want[i]);
+		/* The copies, read after the link is gone, say the same. */
+		link_vars(r->ev[i], copied);
+		CHECK_STR(copied, lr.env[i]);
+	}
+	rec_free(r);
+}
+
 TEST(startup_fill_can_be_silent_and_origin_is_reported)
 {
 	struct rec *r = rec_new(0);
