@@ -318,5 +318,8 @@ out:
 		config_free(cfg);
 		return NULL;
 	}
+	/* Once, here: matching every event would otherwise redo it. */
+	for (size_t i = 0; i < cfg->n_rules; i++)
+		rule_compile(&cfg->rules[i]);
 	return cfg;
 }

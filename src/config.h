@@ -16,6 +16,10 @@ struct globs {
 	size_t n_pos;
 	char **neg;
 	size_t n_neg;
+	/* Set by rule_compile: bit i when pos[i] (neg[i]) is plain, a literal
+	 * or a literal and one trailing '*', compared without fnmatch. Globs
+	 * built by hand leave them 0 and get the same answers from fnmatch. */
+	uint64_t pos_plain, neg_plain;
 };
 
 /* ARGS_PPPD: pppd's ip-up argument order (ppp-connect/ppp-disconnect only). */
@@ -31,6 +35,10 @@ struct rule {
 	char *file; /* where it was defined, for messages */
 	int line;
 	struct globs events;    /* empty = any event */
+	/* Set by rule_compile: bit (1 << type) for each event type the events
+	 * globs match. 0 (rules built by hand, or matching nothing): the globs
+	 * are matched against the event's name instead. */
+	uint32_t event_mask;
 	struct globs ifaces;    /* empty = any interface */
 	struct globs kinds;     /* empty = any kind */
 	uint8_t family;         /* 0 = any */

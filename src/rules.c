@@ -2,19 +2,85 @@
 #include "rules.h"
 
 #include <fnmatch.h>
+#include <string.h>
+
+/* With flags 0, fnmatch treats every character but these as itself. */
+static bool plain_pattern(const char *pat)
+{
+	size_t n = strcspn(pat, "*?[\\");
+
+	return pat[n] == '\0' || (pat[n] == '*' && pat[n + 1] == '\0');
+}
+
+/* fnmatch(pat, s, 0) == 0 for a plain pattern. */
+static bool plain_match(const char *pat, const char *s)
+{
+	for (; *pat; pat++, s++) {
+		if (*pat == '*' && !pat[1])
+			return true;
+		if (*pat != *s)
+			return false;
+	}
+	return *s == '\0';
+}
+
+static bool pattern_match(const char *pat, bool plain, const char *s)
+{
+	return plain ? plain_match(pat, s) : fnmatch(pat, s, 0) == 0;
+}
+
+/* Bit i of a plain mask: only the first 64 patterns have one; others use fnmatch. */
+static bool is_plain(uint64_t mask, size_t i)
+{
+	return i < 64 && (mask >> i) & 1;
+}
 
 bool globs_match(const struct globs *g, const char *s)
 {
 	bool pos = g->n_pos == 0;
 
 	for (size_t i = 0; !pos && i < g->n_pos; i++)
-		pos = fnmatch(g->pos[i], s, 0) == 0;
+		pos = pattern_match(g->pos[i], is_plain(g->pos_plain, i), s);
 	if (!pos)
 		return false;
 	for (size_t i = 0; i < g->n_neg; i++)
-		if (fnmatch(g->neg[i], s, 0) == 0)
+		if (pattern_match(g->neg[i], is_plain(g->neg_plain, i), s))
 			return false;
 	return true;
+}
+
+static uint64_t plain_mask(char **pats, size_t n)
+{
+	uint64_t mask = 0;
+
+	for (size_t i = 0; i < n && i < 64; i++)
+		if (plain_pattern(pats[i]))
+			mask |= (uint64_t)1 << i;
+	return mask;
+}
+
+static void globs_compile(struct globs *g)
+{
+	g->pos_plain = plain_mask(g->pos, g->n_pos);
+	g->neg_plain = plain_mask(g->neg, g->n_neg);
+}
+
+void rule_compile(struct rule *r)
+{
+	globs_compile(&r->events);
+	globs_compile(&r->ifaces);
+	globs_compile(&r->kinds);
+	r->event_mask = 0;
+	for (int t = 0; t < EV_COUNT; t++)
+		if (globs_match(&r->events, event_name((enum event_type)t)))
+			r->event_mask |= 1u << t;
+}
+
+static bool event_matches(const struct rule *r, enum event_type t)
+{
+	if (r->event_mask && (unsigned)t < EV_COUNT)
+		return (r->event_mask >> t) & 1;
+	return globs_match(&r->events, event_name(t));
 }
 
 /* Plain devices (and events without a link) have no kind. A rule that asks
@@ -56,7 +122,7 @@ static bool destination_matches(const struct rule *r, const struct event *ev)
 
 const char *rule_mismatch(const struct rule *r, const struct event *ev)
 {
-	if (!globs_match(&r->events, event_name(ev->type)))
+	if (!event_matches(r, ev->type))
 		return "event";
 	if (!globs_match(&r->ifaces, ev->iface))
 		return "interface";

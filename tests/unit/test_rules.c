@@ -103,6 +103,42 @@ TEST(rules_glob_flags_are_plain_fnmatch)
 	CHECK(!globs_match(&g, "yx"));
 }
 
+/* rule_compile's shortcuts (plain patterns without fnmatch, the event types
+ * as a bitmask) give the answers fnmatch gives the same rule uncompiled. */
+TEST(rules_compiled_match_as_fnmatch)
+{
+	char *pos[] = {"eth0", "ppp*", "*", "a*b", "\\*x", "w?an", "br[0-9]", "x**"};
+	char *neg[] = {"ppp9", "eth*", "ppp1[0-9]"};
+	const char *names[] = {"",     "eth0", "eth00", "eth", "ppp",  "ppp0", "ppp9", "ppp12",
+			       "pp",   "ab",   "a/b",   "*x",  "yx",   "wlan", "br1",  "br10",
+			       "x",    "xyz",  "eth1",  ".a",  "ppp9x"};
+	char *ev_pos[] = {"link-*", "route-added"}, *ev_neg[] = {"link-removed"};
+
+	for (size_t p = 0; p < sizeof(pos) / sizeof(*pos); p++)
+		for (size_t n = 0; n <= sizeof(neg) / sizeof(*neg); n++) {
+			struct rule plain = {.ifaces = {.pos = &pos[p], .n_pos = 1,
+							.neg = &neg[n % 3], .n_neg = n < 3}};
+			struct rule compiled = plain;
+
+			rule_compile(&compiled);
+			for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+				struct event ev = link_event(EV_LINK_UP, names[i], "");
+
+				CHECK(rule_matches(&plain, &ev) == rule_matches(&compiled, &ev));
+			}
+		}
+
+	struct rule plain = {.events = GLOBS(ev_pos, ev_neg)}, compiled = plain;
+	rule_compile(&compiled);
+	CHECK(compiled.event_mask != 0);
+	CHECK(compiled.events.pos_plain == 3 && compiled.events.neg_plain == 1); /* all plain */
+	for (int t = 0; t < EV_COUNT; t++) {
+		struct event ev = link_event((enum event_type)t, "eth0", "");
+
+		CHECK(rule_matches(&plain, &ev) == rule_matches(&compiled, &ev));
+	}
+}
+
 TEST(rules_empty_rule_matches_everything)
 {
 	struct rule r = {.name = "all"};
