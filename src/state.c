@@ -237,6 +237,10 @@ void state_route_remove(struct state *s, struct route_entry *r)
 
 void state_routes_foreach(struct state *s, void (*fn)(void *ctx, struct route_entry *r), void *ctx)
 {
+	/* The buckets never shrink: after a flood is gone, walking them for
+	 * nothing made every admin down and IPv4 address removal pay for it. */
+	if (!s->n_routes)
+		return;
 	for (size_t i = 0; i < s->n_route_buckets; i++)
 		for (struct route_entry *r = s->route_buckets[i], *next; r; r = next) {
 			next = r->hnext;
