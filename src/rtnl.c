@@ -8,11 +8,11 @@
 #include <sys/socket.h>
 
 /* Walks the attributes after a fixed header; fails if any attribute's length
- * is impossible, so truncated or corrupt input is counted, never read past. */
+ * is impossible, so truncated or corrupt input is counted, never read past.
+ * Types above max are skipped: newer than our headers, or never read. */
 static bool attrs_parse(const struct nlmsghdr *nlh, size_t hdrlen,
 			const struct nlattr **tb, unsigned max)
 {
-	const struct nlattr *attr;
 	size_t payload = nlh->nlmsg_len - NLMSG_HDRLEN;
 	size_t offset = MNL_ALIGN(hdrlen);
 
@@ -22,22 +22,21 @@ static bool attrs_parse(const struct nlmsghdr *nlh, size_t hdrlen,
 	const char *start = (const char *)mnl_nlmsg_get_payload(nlh);
 	if (offset > payload)
 		return payload == hdrlen; /* no room for attributes at all */
-	size_t left = payload - offset;
-	attr = (const struct nlattr *)(start + offset);
-	while (left >= sizeof(struct nlattr)) {
-		if (attr->nla_len < sizeof(struct nlattr) || attr->nla_len > left)
+	/* Every message walks all of its attributes (a veth's RTM_NEWLINK has
+	 * some 30): the type and length are read here, not through libmnl. */
+	while (offset + sizeof(struct nlattr) <= payload) {
+		const struct nlattr *attr = (const struct nlattr *)(start + offset);
+		size_t len = attr->nla_len;
+		unsigned type = attr->nla_type & NLA_TYPE_MASK;
+
+		if (len < sizeof(struct nlattr) || len > payload - offset)
 			return false;
-		unsigned type = mnl_attr_get_type(attr);
-		/* Attribute types newer than our headers are skipped, not errors. */
 		if (type <= max)
 			tb[type] = attr;
-		size_t step = MNL_ALIGN(attr->nla_len);
-		if (step >= left)
-			return true;
-		left -= step;
-		attr = (const struct nlattr *)((const char *)attr + step);
+		offset += MNL_ALIGN(len);
 	}
-	return left == 0;
+	/* The last attribute may lack its padding; a partial header may not be. */
+	return offset >= payload;
 }
 
 static bool attr_u32(const struct nlattr *a, uint32_t *out)
@@ -81,12 +80,16 @@ static bool attr_str(const struct nlattr *a, char *out, size_t size)
 	return true;
 }
 
+/* The highest link attribute parse_link reads: IFLA_MAX is over 60, and a
+ * table that size is cleared for every link message. */
+#define LINK_ATTR_MAX IFLA_LINKINFO
+
 static enum rtnl_kind parse_link(const struct nlmsghdr *nlh, struct rtnl_link *l)
 {
-	const struct nlattr *tb[IFLA_MAX + 1];
+	const struct nlattr *tb[LINK_ATTR_MAX + 1];
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 
-	if (!attrs_parse(nlh, sizeof(*ifi), tb, IFLA_MAX))
+	if (!attrs_parse(nlh, sizeof(*ifi), tb, LINK_ATTR_MAX))
 		return RTNL_MALFORMED;
 	memset(l, 0, sizeof(*l));
 	l->deleted = nlh->nlmsg_type == RTM_DELLINK;
