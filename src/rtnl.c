@@ -7,6 +7,24 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* libmnl's attribute accessors, here so that they inline: they are called
+ * for every attribute read, and a call into the library costs more. The
+ * length is valid: attrs_parse (or the nested walks) checked it. */
+static inline uint16_t attr_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+static inline uint16_t attr_len(const struct nlattr *a)
+{
+	return (uint16_t)(a->nla_len - NLA_HDRLEN);
+}
+
+static inline const void *attr_data(const struct nlattr *a)
+{
+	return (const char *)a + NLA_HDRLEN;
+}
+
 /* Walks the attributes after a fixed header; fails if any attribute's length
  * is impossible, so truncated or corrupt input is counted, never read past.
  * Types above max are skipped: newer than our headers, or never read. */
@@ -23,11 +41,11 @@ static bool attrs_parse(const struct nlmsghdr *nlh, size_t hdrlen,
 	if (offset > payload)
 		return payload == hdrlen; /* no room for attributes at all */
 	/* Every message walks all of its attributes (a veth's RTM_NEWLINK has
-	 * some 30): the type and length are read here, not through libmnl. */
+	 * some 30). */
 	while (offset + sizeof(struct nlattr) <= payload) {
 		const struct nlattr *attr = (const struct nlattr *)(start + offset);
 		size_t len = attr->nla_len;
-		unsigned type = attr->nla_type & NLA_TYPE_MASK;
+		unsigned type = attr_type(attr);
 
 		if (len < sizeof(struct nlattr) || len > payload - offset)
 			return false;
@@ -43,9 +61,9 @@ static bool attr_u32(const struct nlattr *a, uint32_t *out)
 {
 	if (!a)
 		return true;
-	if (mnl_attr_get_payload_len(a) < sizeof(uint32_t))
+	if (attr_len(a) < sizeof(uint32_t))
 		return false;
-	memcpy(out, mnl_attr_get_payload(a), sizeof(*out));
+	memcpy(out, attr_data(a), sizeof(*out));
 	return true;
 }
 
@@ -55,10 +73,10 @@ static bool attr_ip(const struct nlattr *a, uint8_t family, struct ipaddr *out)
 
 	if (!a)
 		return true;
-	if (len == 0 || mnl_attr_get_payload_len(a) != len)
+	if (len == 0 || attr_len(a) != len)
 		return false;
 	out->family = family;
-	memcpy(out->bytes, mnl_attr_get_payload(a), len);
+	memcpy(out->bytes, attr_data(a), len);
 	return true;
 }
 
@@ -71,8 +89,8 @@ static bool attr_str(const struct nlattr *a, char *out, size_t size)
 
 	if (!a)
 		return true;
-	s = mnl_attr_get_payload(a);
-	len = mnl_attr_get_payload_len(a);
+	s = attr_data(a);
+	len = attr_len(a);
 	size_t n = strnlen(s, len);
 	if (n == len || n >= size)
 		return false;
@@ -110,27 +128,27 @@ static enum rtnl_kind parse_link(const struct nlmsghdr *nlh, struct rtnl_link *l
 		l->has_mtu = true;
 	}
 	if (tb[IFLA_OPERSTATE]) {
-		if (mnl_attr_get_payload_len(tb[IFLA_OPERSTATE]) < 1)
+		if (attr_len(tb[IFLA_OPERSTATE]) < 1)
 			return RTNL_MALFORMED;
-		l->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
+		l->operstate = *(const uint8_t *)attr_data(tb[IFLA_OPERSTATE]);
 		l->has_operstate = true;
 	}
 	if (tb[IFLA_ADDRESS]) {
-		size_t n = mnl_attr_get_payload_len(tb[IFLA_ADDRESS]);
+		size_t n = attr_len(tb[IFLA_ADDRESS]);
 		if (n > sizeof(l->mac))
 			return RTNL_MALFORMED;
 		l->mac_len = (uint8_t)n;
-		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), n);
+		memcpy(l->mac, attr_data(tb[IFLA_ADDRESS]), n);
 	}
 	if (tb[IFLA_LINKINFO]) {
 		const struct nlattr *info = tb[IFLA_LINKINFO], *a;
-		size_t left = mnl_attr_get_payload_len(info);
-		a = mnl_attr_get_payload(info);
+		size_t left = attr_len(info);
+		a = attr_data(info);
 		/* Nested attributes get the same length checks as top-level ones. */
 		while (left >= sizeof(struct nlattr)) {
 			if (a->nla_len < sizeof(struct nlattr) || a->nla_len > left)
 				return RTNL_MALFORMED;
-			if (mnl_attr_get_type(a) == IFLA_INFO_KIND &&
+			if (attr_type(a) == IFLA_INFO_KIND &&
 			    !attr_str(a, l->kind, sizeof(l->kind)))
 				return RTNL_MALFORMED;
 			size_t step = MNL_ALIGN(a->nla_len);
@@ -184,8 +202,8 @@ static enum rtnl_kind parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr *a
 
 static bool parse_multipath(const struct nlattr *mp, uint8_t family, struct rtnl_route *r)
 {
-	size_t left = mnl_attr_get_payload_len(mp);
-	const struct rtnexthop *nh = mnl_attr_get_payload(mp);
+	size_t left = attr_len(mp);
+	const struct rtnexthop *nh = attr_data(mp);
 
 	if (left < sizeof(*nh) || nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > left)
 		return false;
@@ -198,7 +216,7 @@ static bool parse_multipath(const struct nlattr *mp, uint8_t family, struct rtnl
 	while (alen >= sizeof(struct nlattr)) {
 		if (a->nla_len < sizeof(struct nlattr) || a->nla_len > alen)
 			return false;
-		if (mnl_attr_get_type(a) == RTA_GATEWAY && !attr_ip(a, family, &r->gateway))
+		if (attr_type(a) == RTA_GATEWAY && !attr_ip(a, family, &r->gateway))
 			return false;
 		size_t step = MNL_ALIGN(a->nla_len);
 		if (step >= alen)
@@ -244,8 +262,8 @@ static enum rtnl_kind parse_route(const struct nlmsghdr *nlh, struct rtnl_route 
 	r->oif = (int)oif;
 	if (tb[RTA_VIA]) {
 		/* An IPv4 route through an IPv6 gateway (RFC 5549). */
-		const struct rtvia *via = mnl_attr_get_payload(tb[RTA_VIA]);
-		size_t n = mnl_attr_get_payload_len(tb[RTA_VIA]);
+		const struct rtvia *via = attr_data(tb[RTA_VIA]);
+		size_t n = attr_len(tb[RTA_VIA]);
 		if (n < sizeof(*via) || n - sizeof(*via) != ip_addr_len(via->rtvia_family))
 			return RTNL_MALFORMED;
 		r->gateway.family = (uint8_t)via->rtvia_family;
