@@ -9,18 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "log.h"
+#include "once.h"
 #include "trust.h"
 #include "xalloc.h"
 
 struct hooksdir {
 	char *dir;
-	/* (path, reason) pairs already logged, so each is logged once. */
-	char **seen_path;
-	char **seen_reason;
-	size_t n_seen;
+	struct once logged; /* (path, reason) pairs already logged */
 	bool quiet; /* explain: logs nothing, it reports skipped files itself */
 };
 
@@ -103,13 +100,8 @@ static enum verdict judge(const char *path, const char *name, bool top, char rea
 		snprintf(reason, 160, "is a directory");
 		return V_SKIP;
 	}
-	if (trust_problem(path, reason, 160))
+	if (trust_start_problem(path, reason, 160))
 		return V_SKIP;
-	/* access() also honours noexec mounts, which mode bits would not. */
-	if (access(path, X_OK) != 0) {
-		snprintf(reason, 160, "not executable");
-		return V_SKIP;
-	}
 	return V_RUN;
 }
 
@@ -163,12 +155,7 @@ void hooksdir_free(struct hooksdir *hd)
 {
 	if (!hd)
 		return;
-	for (size_t i = 0; i < hd->n_seen; i++) {
-		free(hd->seen_path[i]);
-		free(hd->seen_reason[i]);
-	}
-	free(hd->seen_path);
-	free(hd->seen_reason);
+	once_clear(&hd->logged);
 	free(hd->dir);
 	free(hd);
 }
@@ -176,31 +163,7 @@ void hooksdir_free(struct hooksdir *hd)
 /* True the first time (path, reason) is seen. */
 static bool first_time(struct hooksdir *hd, const char *path, const char *reason)
 {
-	if (hd->quiet)
-		return false;
-	for (size_t i = 0; i < hd->n_seen; i++)
-		if (strcmp(hd->seen_path[i], path) == 0 &&
-		    strcmp(hd->seen_reason[i], reason) == 0)
-			return false;
-	hd->seen_path = xrealloc(hd->seen_path, (hd->n_seen + 1) * sizeof(char *));
-	hd->seen_reason = xrealloc(hd->seen_reason, (hd->n_seen + 1) * sizeof(char *));
-	hd->seen_path[hd->n_seen] = xstrdup(path);
-	hd->seen_reason[hd->n_seen] = xstrdup(reason);
-	hd->n_seen++;
-	return true;
-}
-
-bool hooksdir_may_run(struct hooksdir *hd, const char *path)
-{
-	char reason[160], safe[1024], field[1024];
-
-	if (!trust_problem(path, reason, sizeof(reason)))
-		return true;
-	if (hd && first_time(hd, path, reason))
-		log_warnx("hooks: not running %s: %s hook=%s action=refuse",
-			  log_safe(path, safe, sizeof(safe)), reason,
-			  log_field(path, field, sizeof(field)));
-	return false;
+	return !hd->quiet && once_first(&hd->logged, path, reason);
 }
 
 /* Appends the files of dir to run to *paths. */

@@ -23,10 +23,6 @@ void hooksdir_free(struct hooksdir *hd);
  * the count; *paths is a malloc'd array the caller frees with each entry. */
 size_t hooksdir_list(struct hooksdir *hd, enum event_type t, char ***paths);
 
-/* Rule run targets get the hooks.d file checks (see trust.h) at every
- * event; a refusal is logged once per (path, reason). hd may be NULL. */
-bool hooksdir_may_run(struct hooksdir *hd, const char *path);
-
 /* For --check: reports every skipped file (is_error false) and every problem
  * (missing or unreadable dir, unknown EVENT.d directory: is_error true).
  * Returns the number of errors. */

@@ -107,3 +107,14 @@ const char *trust_problem(const char *path, char *why, size_t size)
 	}
 	return chain_problem(resolved, why, size);
 }
+
+const char *trust_start_problem(const char *path, char *why, size_t size)
+{
+	if (trust_problem(path, why, size))
+		return why;
+	if (access(path, X_OK) != 0) {
+		snprintf(why, size, "not executable");
+		return why;
+	}
+	return NULL;
+}

@@ -12,4 +12,8 @@
  * Otherwise a reason, written into why. */
 const char *trust_problem(const char *path, char *why, size_t size);
 
+/* What a hook must pass to start: trust_problem, then may the daemon execute
+ * it (access(2), which also honours noexec mounts). NULL, or the reason. */
+const char *trust_start_problem(const char *path, char *why, size_t size);
+
 #endif

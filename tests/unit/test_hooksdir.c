@@ -9,48 +9,8 @@
 #include "hooksdir.h"
 #include "log.h"
 #include "testfs.h"
+#include "testlog.h"
 #include "unit.h"
-
-/* stderr captured into a temp file while a piece of code runs. */
-struct capture {
-	int saved;
-	FILE *f;
-};
-
-static void capture_start(struct capture *c)
-{
-	fflush(stderr);
-	c->f = tmpfile();
-	c->saved = dup(2);
-	dup2(fileno(c->f), 2);
-}
-
-/* Returns what was written (malloc'd). */
-static char *capture_end(struct capture *c)
-{
-	long n;
-	char *s;
-
-	fflush(stderr);
-	dup2(c->saved, 2);
-	close(c->saved);
-	n = ftell(c->f);
-	s = calloc(1, (size_t)n + 1);
-	rewind(c->f);
-	if (n > 0 && fread(s, 1, (size_t)n, c->f) != (size_t)n)
-		abort();
-	fclose(c->f);
-	return s;
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
 
 /* The listed paths, each with the dir prefix removed, space-separated. */
 static char *list_names(struct hooksdir *hd, const char *dir, enum event_type t)
