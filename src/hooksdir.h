@@ -11,8 +11,14 @@ typedef void (*hooksdir_report_fn)(void *ctx, bool is_error, const char *msg);
 
 struct hooksdir;
 
-/* dir may be missing; it is read afresh at every lookup, so files dropped in
- * take effect at the next event. */
+/* dir may be missing, or appear later. Files dropped in (or removed, renamed,
+ * chmod'ed or chown'ed) take effect at the next event: each directory's
+ * listing is kept until inotify reports a change in it, and the lookup itself
+ * takes in the changes (a read that never blocks), so whatever changed before
+ * an event's lookup counts for that event. A directory that cannot be watched
+ * (dir missing, no inotify, the watch limit) is read afresh at every lookup,
+ * and the watch is tried again at the next. hooksdir_free closes the inotify
+ * fd, which is close-on-exec. */
 struct hooksdir *hooksdir_new(const char *dir);
 void hooksdir_free(struct hooksdir *hd);
 

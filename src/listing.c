@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "event.h"
 #include "trust.h"
@@ -52,7 +53,10 @@ int listing_event_dir(const char *name)
 	return event_from_name(stem);
 }
 
-static enum verdict judge(const char *path, const char *name, bool top, char reason[REASON_MAX])
+/* Clears *lasting when the verdict rests on what no watch of the directory
+ * sees (see struct listing). */
+static enum verdict judge(const char *path, const char *name, bool top, char reason[REASON_MAX],
+			  bool *lasting)
 {
 	const char *why;
 	struct stat st;
@@ -65,7 +69,7 @@ static enum verdict judge(const char *path, const char *name, bool top, char rea
 		return V_SKIP;
 	}
 	/* lstat: a symlink is never a hook, since whoever owns its target could
-	 * change what runs; trust_problem says so for the file itself. */
+	 * change what runs; trust_file_problem says so for the file itself. */
 	if (lstat(path, &st) != 0) {
 		snprintf(reason, REASON_MAX, "cannot stat: %s", strerror(errno));
 		return V_SKIP;
@@ -76,8 +80,19 @@ static enum verdict judge(const char *path, const char *name, bool top, char rea
 		snprintf(reason, REASON_MAX, "is a directory");
 		return V_SKIP;
 	}
-	if (trust_start_problem(path, reason, REASON_MAX))
+	if (trust_file_problem(&st, reason, REASON_MAX))
 		return V_SKIP;
+	if (trust_dirs_problem(path, reason, REASON_MAX)) {
+		*lasting = false;
+		return V_SKIP;
+	}
+	/* access() also honours noexec mounts, which mode bits would not. */
+	if (access(path, X_OK) != 0) {
+		snprintf(reason, REASON_MAX, "not executable");
+		if (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))
+			*lasting = false; /* the mount, then */
+		return V_SKIP;
+	}
 	return V_RUN;
 }
 
@@ -93,8 +108,13 @@ void listing_read(struct listing *l, const char *dir, bool top)
 	DIR *d = opendir(dir);
 
 	memset(l, 0, sizeof(*l));
+	l->lasting = true;
 	if (!d) {
 		l->error = errno;
+		/* A name that is missing, or a file, is news to a watch of the
+		 * parent when that changes; an unreadable directory may be fixed
+		 * where no watch sees it. */
+		l->lasting = errno == ENOENT || errno == ENOTDIR;
 		return;
 	}
 	while ((de = readdir(d))) {
@@ -113,7 +133,7 @@ void listing_read(struct listing *l, const char *dir, bool top)
 		char reason[REASON_MAX];
 
 		e->path = xasprintf("%s/%s", dir, e->name);
-		e->verdict = judge(e->path, e->name, top, reason);
+		e->verdict = judge(e->path, e->name, top, reason, &l->lasting);
 		if (e->verdict == V_SKIP)
 			e->reason = xstrdup(reason);
 	}

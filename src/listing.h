@@ -25,6 +25,10 @@ struct listing {
 	struct listing_entry *entries;
 	size_t n;
 	int error; /* errno if the directory could not be read, else 0 */
+	/* Every verdict rests only on what a watch of this directory sees: its
+	 * entries and their owner, mode and type. False when one rests on the
+	 * directories above (trust.h) or the mount (noexec) instead. */
+	bool lasting;
 };
 
 /* Reads dir, either hooks_dir itself (top) or one of its EVENT.d directories,
