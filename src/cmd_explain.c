@@ -117,7 +117,7 @@ static size_t print_rules_not_run(const struct config *cfg, const struct event *
 		}
 		for (size_t k = 0; !key && k < r->n_runs; k++) {
 			char why[160];
-			if (!trust_problem(r->runs[k].argv[0], why, sizeof(why)))
+			if (!trust_start_problem(r->runs[k].argv[0], why, sizeof(why)))
 				continue;
 			sbuf_add(&b, "not run: rule ");
 			esc_shell(&b, r->name ? r->name : "");
@@ -149,10 +149,29 @@ static int run_hooks(const struct config *cfg, const struct event *ev, struct ho
 	runloop_drain(&rl);
 	jobs_get_stats(rl.jobs, &st);
 	runloop_free(&rl);
+	/* A refusal here means the file changed since the list was printed. */
 	printf("ran %llu hooks: %llu failed, %llu could not start, %llu timed out\n",
 	       (unsigned long long)st.started, (unsigned long long)st.failed,
-	       (unsigned long long)st.spawn_errors, (unsigned long long)st.timed_out);
-	return st.failed || st.spawn_errors ? 1 : 0;
+	       (unsigned long long)(st.spawn_errors + st.refused),
+	       (unsigned long long)st.timed_out);
+	return st.failed || st.spawn_errors || st.refused ? 1 : 0;
+}
+
+/* The daemon checks each program when the hook starts (jobs.h); the hooks it
+ * would refuse are listed as not run (print_rules_not_run), not as runs. */
+static size_t drop_refused(struct hook_spec *specs, size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char why[160];
+
+		if (trust_start_problem(specs[i].argv[0], why, sizeof(why)))
+			hook_spec_clear(&specs[i]);
+		else
+			specs[kept++] = specs[i];
+	}
+	return kept;
 }
 
 static int explain(struct config *cfg, struct explain_event *x, bool run)
@@ -166,6 +185,7 @@ static int explain(struct config *cfg, struct explain_event *x, bool run)
 	if (hd)
 		hooksdir_set_quiet(hd, true);
 	n = dispatch_build(cfg, hd, &x->ev, &specs);
+	n = drop_refused(specs, n);
 	for (size_t i = 0; i < n; i++)
 		print_spec(i, &specs[i]);
 	not_run = print_rules_not_run(cfg, &x->ev);

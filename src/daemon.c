@@ -97,6 +97,8 @@ static void reload(struct daemon *d)
 	hooksdir_free(d->hd);
 	d->hd = hooksdir_new(cfg->hooks_dir);
 	jobs_set_limits(d->jobs, cfg->max_jobs, cfg->timeout_s);
+	/* As hooks_dir's skipped files are, with the new hooksdir above. */
+	jobs_forget_refusals(d->jobs);
 	d->lv.cls.ppp_ipv6_wait_ms = cfg->ppp_ipv6_wait_ms;
 	log_info("configuration reloaded (%zu rules)", cfg->n_rules);
 	notify_send("READY=1\nSTATUS=running; configuration reloaded (%zu rules)", cfg->n_rules);

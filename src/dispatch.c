@@ -94,8 +94,7 @@ size_t dispatch_build(const struct config *cfg, struct hooksdir *hd, const struc
 		if (!rule_matches(r, ev))
 			continue;
 		for (size_t j = 0; j < r->n_runs; j++)
-			if (hooksdir_may_run(hd, r->runs[j].argv[0]))
-				add_rule_run(append(out, &n), r, &r->runs[j], ev);
+			add_rule_run(append(out, &n), r, &r->runs[j], ev);
 	}
 	/* hooksdir_list already orders EVENT.d/ files before top-level ones. */
 	n_files = hooksdir_list(hd, ev->type, &files);

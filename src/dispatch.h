@@ -20,7 +20,9 @@ struct hook_spec {
 
 /* Order: matching rules in file order (each run line in order), then
  * hooks_dir/EVENT.d/ files, then top-level files. hd may be NULL (no hooks
- * dir). Returns the count; *out is malloc'd (NULL when 0). */
+ * dir). Whether a program may run is checked when it starts (jobs.h), not
+ * here: most events of a storm are coalesced away before that. Returns the
+ * count; *out is malloc'd (NULL when 0). */
 size_t dispatch_build(const struct config *cfg, struct hooksdir *hd,
 		      const struct event *ev, struct hook_spec **out);
 void hook_spec_clear(struct hook_spec *s);

@@ -1,161 +1,66 @@
 /* Purpose: lists the hooks.d files to run for an event, in byte order, and
- * says (once) why any other file that looks like a hook is not run. */
+ * says (once) why any other file that looks like a hook is not run; keeps each
+ * directory's listing until inotify reports a change in it. */
 #include "hooksdir.h"
 
-#include <dirent.h>
-#include <stdarg.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "dirwatch.h"
+#include "listing.h"
 #include "log.h"
-#include "trust.h"
+#include "once.h"
 #include "xalloc.h"
 
-struct hooksdir {
+/* One directory (hooks_dir, or one of its EVENT.d) and what was last read. */
+struct cached {
 	char *dir;
-	/* (path, reason) pairs already logged, so each is logged once. */
-	char **seen_path;
-	char **seen_reason;
-	size_t n_seen;
-	bool quiet; /* explain: logs nothing, it reports skipped files itself */
+	bool top;
+	struct listing l;
+	bool read;  /* l holds a listing */
+	bool valid; /* nothing changed since it was read: it is still true */
+	int wd;	    /* its inotify watch, -1 none */
 };
 
-static char *join(const char *dir, const char *name)
-{
-	return xasprintf("%s/%s", dir, name);
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Files that packaging tools and editors leave behind; run-parts skips most
- * of these too, but, unlike run-parts, "foo.sh" is a hook like any other. */
-static const char *name_problem(const char *name)
-{
-	if (has_suffix(name, "~"))
-		return "editor backup file (ends in ~)";
-	if (strstr(name, ".dpkg-"))
-		return "dpkg leftover (.dpkg-)";
-	if (has_suffix(name, ".rpmnew") || has_suffix(name, ".rpmsave") ||
-	    has_suffix(name, ".rpmorig"))
-		return "rpm leftover";
-	if (has_suffix(name, ".swp"))
-		return "editor swap file (.swp)";
-	if (has_suffix(name, ".disabled"))
-		return "disabled (.disabled)";
-	return NULL;
-}
-
-/* "link-up.d" -> true; sets *known to whether the stem names an event. */
-static bool is_event_dir_name(const char *name, bool *known)
-{
-	size_t n = strlen(name);
-	char stem[64];
-
-	if (n < 3 || !has_suffix(name, ".d") || n - 2 >= sizeof(stem)) {
-		*known = false;
-		return n >= 3 && has_suffix(name, ".d");
-	}
-	memcpy(stem, name, n - 2);
-	stem[n - 2] = '\0';
-	*known = event_from_name(stem) >= 0;
-	return true;
-}
-
-enum verdict {
-	V_RUN,
-	V_SILENT,	 /* dotfiles and the known EVENT.d directories */
-	V_SKIP,		 /* looks like a hook, is not run: reason says why */
-	V_UNKNOWN_EVDIR, /* top-level X.d where X is no event */
+struct hooksdir {
+	struct cached top, evdirs[EV_COUNT];
+	struct dirwatch dw; /* fd -1: not open (yet, or any more) */
+	dev_t dev;	    /* the directory at hooks_dir's path when its watch was set */
+	ino_t ino;
+	bool lost;	    /* a change may have gone unreported: start over */
+	struct once logged; /* (path, reason) pairs already logged */
+	bool quiet;	    /* explain: logs nothing, it reports skipped files itself */
 };
-
-static enum verdict judge(const char *path, const char *name, bool top, char reason[160])
-{
-	const char *why;
-	struct stat st;
-
-	if (name[0] == '.')
-		return V_SILENT;
-	why = name_problem(name);
-	if (why) {
-		snprintf(reason, 160, "%s", why);
-		return V_SKIP;
-	}
-	/* lstat: a symlink is never a hook, since whoever owns its target could
-	 * change what runs; trust_problem says so for the file itself. */
-	if (lstat(path, &st) != 0) {
-		snprintf(reason, 160, "cannot stat: %s", strerror(errno));
-		return V_SKIP;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		bool known;
-
-		if (top && is_event_dir_name(name, &known))
-			return known ? V_SILENT : V_UNKNOWN_EVDIR;
-		snprintf(reason, 160, "is a directory");
-		return V_SKIP;
-	}
-	if (trust_problem(path, reason, 160))
-		return V_SKIP;
-	/* access() also honours noexec mounts, which mode bits would not. */
-	if (access(path, X_OK) != 0) {
-		snprintf(reason, 160, "not executable");
-		return V_SKIP;
-	}
-	return V_RUN;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names in dir (sorted by strcmp, byte order), or -1 with errno set. */
-static long read_names(const char *dir, char ***out)
-{
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	*out = NULL;
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
-	*out = names;
-	return (long)n;
-}
-
-static void free_names(char **names, long n)
-{
-	for (long i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
 
 /* ---- runtime --------------------------------------------------------- */
+
+static void cached_init(struct cached *c, char *dir, bool top)
+{
+	c->dir = dir;
+	c->top = top;
+	c->wd = -1;
+}
+
+static void cached_clear(struct cached *c)
+{
+	if (c->read)
+		listing_free(&c->l);
+	c->read = false;
+	c->valid = false;
+}
 
 struct hooksdir *hooksdir_new(const char *dir)
 {
 	struct hooksdir *hd = xcalloc(1, sizeof(*hd));
 
-	hd->dir = xstrdup(dir);
+	cached_init(&hd->top, xstrdup(dir), true);
+	for (int t = 0; t < EV_COUNT; t++)
+		cached_init(&hd->evdirs[t], xasprintf("%s/%s.d", dir, event_name(t)), false);
+	hd->dw.fd = -1;
 	return hd;
 }
 
@@ -163,104 +68,215 @@ void hooksdir_free(struct hooksdir *hd)
 {
 	if (!hd)
 		return;
-	for (size_t i = 0; i < hd->n_seen; i++) {
-		free(hd->seen_path[i]);
-		free(hd->seen_reason[i]);
+	dirwatch_close(&hd->dw);
+	cached_clear(&hd->top);
+	free(hd->top.dir);
+	for (int t = 0; t < EV_COUNT; t++) {
+		cached_clear(&hd->evdirs[t]);
+		free(hd->evdirs[t].dir);
 	}
-	free(hd->seen_path);
-	free(hd->seen_reason);
-	free(hd->dir);
+	once_clear(&hd->logged);
 	free(hd);
 }
 
 /* True the first time (path, reason) is seen. */
 static bool first_time(struct hooksdir *hd, const char *path, const char *reason)
 {
-	if (hd->quiet)
-		return false;
-	for (size_t i = 0; i < hd->n_seen; i++)
-		if (strcmp(hd->seen_path[i], path) == 0 &&
-		    strcmp(hd->seen_reason[i], reason) == 0)
-			return false;
-	hd->seen_path = xrealloc(hd->seen_path, (hd->n_seen + 1) * sizeof(char *));
-	hd->seen_reason = xrealloc(hd->seen_reason, (hd->n_seen + 1) * sizeof(char *));
-	hd->seen_path[hd->n_seen] = xstrdup(path);
-	hd->seen_reason[hd->n_seen] = xstrdup(reason);
-	hd->n_seen++;
-	return true;
+	return !hd->quiet && once_first(&hd->logged, path, reason);
 }
 
-bool hooksdir_may_run(struct hooksdir *hd, const char *path)
+/* What a change reported for c means beyond c itself. */
+static void on_change_of(struct hooksdir *hd, struct cached *c, enum dirwatch_change what,
+			 const char *name)
 {
-	char reason[160], safe[1024], field[1024];
+	int t;
 
-	if (!trust_problem(path, reason, sizeof(reason)))
+	c->valid = false;
+	if (c != &hd->top)
+		return; /* an EVENT.d: its watch is renewed when it is read again */
+	switch (what) {
+	case DW_GONE:
+		hd->lost = true;
+		break;
+	case DW_SELF: /* hooks_dir's owner or mode: every file's trust */
+		for (t = 0; t < EV_COUNT; t++)
+			hd->evdirs[t].valid = false;
+		break;
+	case DW_ENTRY: /* an EVENT.d created, removed or replaced */
+		t = listing_event_dir(name);
+		if (t >= 0)
+			hd->evdirs[t].valid = false;
+		break;
+	case DW_OVERFLOW:
+		break;
+	}
+}
+
+static void on_change(void *ctx, int wd, enum dirwatch_change what, const char *name)
+{
+	struct hooksdir *hd = ctx;
+
+	if (what == DW_OVERFLOW)
+		hd->lost = true;
+	/* One directory may be watched under several names (an EVENT.d that
+	 * is a symlink to another, or to hooks_dir): inotify gives them one
+	 * watch. A watch already replaced matches none. */
+	if (wd >= 0 && hd->top.wd == wd)
+		on_change_of(hd, &hd->top, what, name);
+	for (int t = 0; wd >= 0 && t < EV_COUNT; t++)
+		if (hd->evdirs[t].wd == wd)
+			on_change_of(hd, &hd->evdirs[t], what, name);
+}
+
+static bool watch_in_use(const struct hooksdir *hd, int wd)
+{
+	if (hd->top.wd == wd)
 		return true;
-	if (hd && first_time(hd, path, reason))
-		log_warnx("hooks: not running %s: %s hook=%s action=refuse",
-			  log_safe(path, safe, sizeof(safe)), reason,
-			  log_field(path, field, sizeof(field)));
+	for (int t = 0; t < EV_COUNT; t++)
+		if (hd->evdirs[t].wd == wd)
+			return true;
 	return false;
 }
 
-/* Appends the files of dir to run to *paths. */
-static void collect(struct hooksdir *hd, const char *dir, bool top, char ***paths, size_t *n)
+/* Drops every watch, and with them every listing. */
+static void forget(struct hooksdir *hd)
 {
-	char **names, reason[160], safe[1024], field[1024];
-	long count = read_names(dir, &names);
+	dirwatch_close(&hd->dw);
+	hd->top.wd = -1;
+	hd->top.valid = false;
+	for (int t = 0; t < EV_COUNT; t++) {
+		hd->evdirs[t].wd = -1;
+		hd->evdirs[t].valid = false;
+	}
+	hd->lost = false;
+}
 
-	if (count < 0) {
+/* Takes in what changed since the last lookup. False when hooks_dir has no
+ * watch (missing, no inotify, the watch limit): then this lookup reads every
+ * directory afresh, and the next one tries to set the watch again. */
+static bool watching(struct hooksdir *hd)
+{
+	struct stat st;
+
+	if (hd->top.wd >= 0) {
+		if (dirwatch_changes(&hd->dw, on_change, hd) < 0)
+			hd->lost = true;
+		/* A directory above hooks_dir renamed puts another directory at
+		 * its path; the watch follows the old one and cannot tell. */
+		if (!hd->lost && (stat(hd->top.dir, &st) != 0 || st.st_dev != hd->dev ||
+				  st.st_ino != hd->ino))
+			hd->lost = true;
+		if (!hd->lost)
+			return true;
+		forget(hd);
+	}
+	if (hd->dw.fd < 0 && dirwatch_open(&hd->dw) < 0)
+		return false;
+	hd->top.wd = dirwatch_add(&hd->dw, hd->top.dir);
+	if (hd->top.wd < 0)
+		return false;
+	/* After the watch: a change in between is queued, not missed. */
+	if (stat(hd->top.dir, &st) != 0) {
+		forget(hd);
+		return false;
+	}
+	hd->dev = st.st_dev;
+	hd->ino = st.st_ino;
+	return true;
+}
+
+/* An EVENT.d that could not be watched: will the watch of hooks_dir see it
+ * come? Yes if its name is absent, or names a file: making it a directory is
+ * a change of hooks_dir. Not if it is a symlink, or a directory past the
+ * watch limit. */
+static bool parent_sees_it_come(const char *dir)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) != 0)
+		return errno == ENOENT;
+	return !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode);
+}
+
+/* Logs each skipped file and each problem, once per (path, reason). */
+static void log_skipped(struct hooksdir *hd, const struct cached *c)
+{
+	char safe[1024], field[1024];
+
+	if (c->l.error) {
 		/* A missing directory just has no hooks; anything else is news. */
-		if (errno != ENOENT && first_time(hd, dir, strerror(errno)))
-			log_warn("hooks: cannot read %s", log_safe(dir, safe, sizeof(safe)));
+		if (c->l.error != ENOENT && first_time(hd, c->dir, strerror(c->l.error))) {
+			log_safe(c->dir, safe, sizeof(safe));
+			errno = c->l.error;
+			log_warn("hooks: cannot read %s", safe);
+		}
 		return;
 	}
-	for (long i = 0; i < count; i++) {
-		char *path = join(dir, names[i]);
+	for (size_t i = 0; i < c->l.n; i++) {
+		const struct listing_entry *e = &c->l.entries[i];
 
-		switch (judge(path, names[i], top, reason)) {
-		case V_RUN:
-			*paths = xrealloc(*paths, (*n + 1) * sizeof(**paths));
-			(*paths)[(*n)++] = path;
-			path = NULL;
-			break;
-		case V_SKIP:
-			if (first_time(hd, path, reason))
-				log_info("hooks: skipping %s: %s hook=%s action=skip",
-					 log_safe(path, safe, sizeof(safe)), reason,
-					 log_field(path, field, sizeof(field)));
-			break;
-		case V_UNKNOWN_EVDIR:
-			if (first_time(hd, path, "unknown event directory"))
-				log_warnx("hooks: %s: no event of that name, so its files "
-					  "never run",
-					  log_safe(path, safe, sizeof(safe)));
-			break;
-		case V_SILENT:
-			break;
-		}
-		free(path);
+		if (e->verdict == V_SKIP && first_time(hd, e->path, e->reason))
+			log_info("hooks: skipping %s: %s hook=%s action=skip",
+				 log_safe(e->path, safe, sizeof(safe)), e->reason,
+				 log_field(e->path, field, sizeof(field)));
+		else if (e->verdict == V_UNKNOWN_EVDIR &&
+			 first_time(hd, e->path, "unknown event directory"))
+			log_warnx("hooks: %s: no event of that name, so its files never run",
+				  log_safe(e->path, safe, sizeof(safe)));
 	}
-	free_names(names, count);
+}
+
+/* c's listing: the one kept, unless something changed; then read again. */
+static const struct listing *current(struct hooksdir *hd, struct cached *c, bool watched)
+{
+	bool lasting = true;
+
+	if (c->valid)
+		return &c->l;
+	cached_clear(c);
+	if (watched && !c->top) {
+		/* The watch first, so that a change while reading is queued.
+		 * Set again at each read: the name may lead elsewhere now (the
+		 * same directory keeps its watch, and its descriptor). */
+		int old = c->wd;
+
+		c->wd = dirwatch_add(&hd->dw, c->dir);
+		if (old >= 0 && old != c->wd && !watch_in_use(hd, old))
+			dirwatch_remove(&hd->dw, old);
+		lasting = c->wd >= 0 || parent_sees_it_come(c->dir);
+	}
+	listing_read(&c->l, c->dir, c->top);
+	c->read = true;
+	c->valid = watched && lasting && c->l.lasting;
+	log_skipped(hd, c);
+	return &c->l;
+}
+
+/* Appends the paths of the files l runs to *paths. */
+static void append_runs(const struct listing *l, char ***paths, size_t *n)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->entries[i].verdict != V_RUN)
+			continue;
+		*paths = xrealloc(*paths, (*n + 1) * sizeof(**paths));
+		(*paths)[(*n)++] = xstrdup(l->entries[i].path);
+	}
 }
 
 size_t hooksdir_list(struct hooksdir *hd, enum event_type t, char ***paths)
 {
-	char *evdir, *name;
 	size_t n = 0;
+	bool watched;
 
 	*paths = NULL;
 	if (!hd)
 		return 0;
-	name = xasprintf("%s.d", event_name(t));
-	evdir = join(hd->dir, name);
-	free(name);
-	collect(hd, evdir, false, paths, &n);
-	free(evdir);
+	watched = watching(hd);
+	append_runs(current(hd, &hd->evdirs[t], watched), paths, &n);
 	/* Route events only run what was asked for by name: a router can
 	 * carry a million routes. */
 	if (!event_is_route(t))
-		collect(hd, hd->dir, true, paths, &n);
+		append_runs(current(hd, &hd->top, watched), paths, &n);
 	return n;
 }
 
@@ -282,40 +298,39 @@ __attribute__((format(printf, 4, 5))) static void report_fmt(hooksdir_report_fn 
 
 static int check_dir(const char *dir, bool top, hooksdir_report_fn report, void *ctx)
 {
-	char **names, reason[160], safe[1024];
-	long count = read_names(dir, &names);
+	struct listing l;
+	char safe[1024];
 	int errors = 0;
 
-	if (count < 0) {
+	listing_read(&l, dir, top);
+	if (l.error) {
 		report_fmt(report, ctx, true, "hooks: %s: %s", log_safe(dir, safe, sizeof(safe)),
-			   strerror(errno));
+			   strerror(l.error));
 		return 1;
 	}
-	for (long i = 0; i < count; i++) {
-		char *path = join(dir, names[i]);
-		bool known;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct listing_entry *e = &l.entries[i];
 
-		switch (judge(path, names[i], top, reason)) {
+		switch (e->verdict) {
 		case V_SKIP:
 			report_fmt(report, ctx, false, "hooks: skipping %s: %s",
-				   log_safe(path, safe, sizeof(safe)), reason);
+				   log_safe(e->path, safe, sizeof(safe)), e->reason);
 			break;
 		case V_UNKNOWN_EVDIR:
 			report_fmt(report, ctx, true,
 				   "hooks: %s: no event of that name, so its files never run",
-				   log_safe(path, safe, sizeof(safe)));
+				   log_safe(e->path, safe, sizeof(safe)));
 			errors++;
 			break;
-		case V_SILENT:
-			if (top && is_event_dir_name(names[i], &known) && known)
-				errors += check_dir(path, false, report, ctx);
+		case V_EVENT_DIR:
+			errors += check_dir(e->path, false, report, ctx);
 			break;
 		case V_RUN:
+		case V_HIDDEN:
 			break;
 		}
-		free(path);
 	}
-	free_names(names, count);
+	listing_free(&l);
 	return errors;
 }
 
@@ -333,53 +348,44 @@ void hooksdir_set_quiet(struct hooksdir *hd, bool quiet)
 
 static void skipped_in(const char *dir, bool top, bool route, hooksdir_skip_fn fn, void *ctx)
 {
-	char **names, reason[160];
-	long count = read_names(dir, &names);
+	struct listing l;
 
-	if (count < 0) {
-		if (errno != ENOENT)
-			fn(ctx, dir, strerror(errno));
+	listing_read(&l, dir, top);
+	if (l.error) {
+		if (l.error != ENOENT)
+			fn(ctx, dir, strerror(l.error));
 		return;
 	}
-	for (long i = 0; i < count; i++) {
-		char *path = join(dir, names[i]);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct listing_entry *e = &l.entries[i];
 
-		if (names[i][0] == '.') {
-			fn(ctx, path, "hidden file (the name starts with a dot)");
-			free(path);
-			continue;
-		}
-		switch (judge(path, names[i], top, reason)) {
+		switch (e->verdict) {
+		case V_HIDDEN:
+			fn(ctx, e->path, "hidden file (the name starts with a dot)");
+			break;
 		case V_SKIP:
-			fn(ctx, path, reason);
+			fn(ctx, e->path, e->reason);
 			break;
 		case V_UNKNOWN_EVDIR:
-			fn(ctx, path, "a directory named after no event: its files never run");
+			fn(ctx, e->path, "a directory named after no event: its files never run");
 			break;
 		case V_RUN:
 			if (top && route)
-				fn(ctx, path,
+				fn(ctx, e->path,
 				   "top-level files run for link-*, ppp-* and address-* events only; "
 				   "route events run the files of EVENT.d/");
 			break;
-		case V_SILENT:
+		case V_EVENT_DIR:
 			break; /* another event's EVENT.d/ */
 		}
-		free(path);
 	}
-	free_names(names, count);
+	listing_free(&l);
 }
 
 void hooksdir_skipped(struct hooksdir *hd, enum event_type t, hooksdir_skip_fn fn, void *ctx)
 {
-	char *name, *evdir;
-
 	if (!hd)
 		return;
-	name = xasprintf("%s.d", event_name(t));
-	evdir = join(hd->dir, name);
-	free(name);
-	skipped_in(evdir, false, false, fn, ctx);
-	free(evdir);
-	skipped_in(hd->dir, true, event_is_route(t), fn, ctx);
+	skipped_in(hd->evdirs[t].dir, false, false, fn, ctx);
+	skipped_in(hd->top.dir, true, event_is_route(t), fn, ctx);
 }

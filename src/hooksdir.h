@@ -11,8 +11,14 @@ typedef void (*hooksdir_report_fn)(void *ctx, bool is_error, const char *msg);
 
 struct hooksdir;
 
-/* dir may be missing; it is read afresh at every lookup, so files dropped in
- * take effect at the next event. */
+/* dir may be missing, or appear later. Files dropped in (or removed, renamed,
+ * chmod'ed or chown'ed) take effect at the next event: each directory's
+ * listing is kept until inotify reports a change in it, and the lookup itself
+ * takes in the changes (a read that never blocks), so whatever changed before
+ * an event's lookup counts for that event. A directory that cannot be watched
+ * (dir missing, no inotify, the watch limit) is read afresh at every lookup,
+ * and the watch is tried again at the next. hooksdir_free closes the inotify
+ * fd, which is close-on-exec. */
 struct hooksdir *hooksdir_new(const char *dir);
 void hooksdir_free(struct hooksdir *hd);
 
@@ -22,10 +28,6 @@ void hooksdir_free(struct hooksdir *hd);
  * looks like a hook is logged once per (path, reason) with log_info. Returns
  * the count; *paths is a malloc'd array the caller frees with each entry. */
 size_t hooksdir_list(struct hooksdir *hd, enum event_type t, char ***paths);
-
-/* Rule run targets get the hooks.d file checks (see trust.h) at every
- * event; a refusal is logged once per (path, reason). hd may be NULL. */
-bool hooksdir_may_run(struct hooksdir *hd, const char *path);
 
 /* For --check: reports every skipped file (is_error false) and every problem
  * (missing or unreadable dir, unknown EVENT.d directory: is_error true).

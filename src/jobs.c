@@ -13,7 +13,9 @@
 
 #include "hookq.h"
 #include "log.h"
+#include "once.h"
 #include "spawn.h"
+#include "trust.h"
 #include "watch.h"
 #include "xalloc.h"
 
@@ -59,7 +61,8 @@ struct jobs {
 	struct run *graveyard;
 	size_t n_lingering;
 	size_t n_running;
-	uint64_t started, failed, timed_out, spawn_errors;
+	uint64_t started, failed, timed_out, spawn_errors, refused;
+	struct once refusals_logged;
 	jobs_dry_run_fn dry_run; /* set: hooks are shown to it, never started */
 	void *dry_ctx;
 };
@@ -340,6 +343,23 @@ static void hook_fields(const struct hook_spec *s, char **who, char **ctx)
 			 env_value(s->envp, "EVENT_SEQ"));
 }
 
+/* Checked as late as can be, right before the spawn, rather than when the
+ * event came: the file may have changed while the hook waited, and most
+ * events of a storm never get here (they are coalesced away). */
+static bool may_start(struct jobs *j, const char *path)
+{
+	char why[160], safe[1024], field[1024];
+
+	if (!trust_start_problem(path, why, sizeof(why)))
+		return true;
+	j->refused++;
+	if (once_first(&j->refusals_logged, path, why))
+		log_warnx("hooks: not running %s: %s hook=%s action=refuse",
+			  log_safe(path, safe, sizeof(safe)), why,
+			  log_field(path, field, sizeof(field)));
+	return false;
+}
+
 /* Starts the next runnable hook; false when there is none. */
 static bool start_next(struct jobs *j)
 {
@@ -352,6 +372,12 @@ static bool start_next(struct jobs *j)
 
 	if (!q)
 		return false;
+	/* --dry-run shows what a real run would start: refusals included. */
+	if (!may_start(j, spec.argv[0])) {
+		hook_spec_clear(&spec);
+		hookqs_done(&j->qs, q);
+		return true;
+	}
 	if (j->dry_run) {
 		/* --dry-run: the hook is shown instead of run, and done at once. */
 		j->dry_run(j->dry_ctx, &spec, label);
@@ -414,6 +440,11 @@ void jobs_pump(struct jobs *j)
 {
 	while (!j->stopping && j->n_running < j->max_jobs && start_next(j))
 		;
+}
+
+void jobs_forget_refusals(struct jobs *j)
+{
+	once_clear(&j->refusals_logged);
 }
 
 void jobs_add_event(struct jobs *j, const struct event *ev, struct hook_spec *specs, size_t n)
@@ -540,6 +571,7 @@ void jobs_get_stats(const struct jobs *j, struct jobs_stats *out)
 	out->failed = j->failed;
 	out->timed_out = j->timed_out;
 	out->spawn_errors = j->spawn_errors;
+	out->refused = j->refused;
 	out->running = j->n_running;
 	out->pending = j->qs.n_pending;
 	out->coalesced = j->qs.coalesced;
@@ -565,6 +597,7 @@ void jobs_free(struct jobs *j)
 	}
 	bury(j);
 	hookqs_free(&j->qs);
+	once_clear(&j->refusals_logged);
 	free(j);
 }
 

@@ -13,6 +13,7 @@ struct jobs;
 
 struct jobs_stats {
 	uint64_t started, failed, timed_out, spawn_errors;
+	uint64_t refused; /* not started: the program failed trust_start_problem */
 	uint64_t coalesced, debounced, dropped;
 	size_t running, pending;
 };
@@ -28,8 +29,14 @@ void jobs_set_limits(struct jobs *j, unsigned max_jobs, unsigned timeout_s);
 void jobs_add_event(struct jobs *j, const struct event *ev, struct hook_spec *specs, size_t n);
 
 /* Starts waiting hooks up to max_jobs. The daemon calls it once the netlink
- * socket is drained, so a burst is coalesced before any hook starts. */
+ * socket is drained, so a burst is coalesced before any hook starts. Right
+ * before each start (and before a --dry-run shows it), its program is checked
+ * (trust_start_problem, trust.h): a refused hook is skipped, its queue goes
+ * on, and the refusal is logged once per (path, reason). */
 void jobs_pump(struct jobs *j);
+
+/* After a reload: refusals that persist are logged again, once each. */
+void jobs_forget_refusals(struct jobs *j);
 
 /* Is pid (a netlink port id) a process of a running hook's session? Only
  * while that process lives can it be told; this reads /proc. */

@@ -74,6 +74,7 @@ static void counters(struct sbuf *b, const struct status_view *v, bool json)
 		{ "hooks_failed", js.failed },
 		{ "hooks_timed_out", js.timed_out },
 		{ "hooks_not_started", js.spawn_errors },
+		{ "hooks_refused", js.refused },
 		{ "enobufs_episodes", v->overruns },
 		{ "resyncs", v->resyncs },
 		{ "coalesced", js.coalesced },

@@ -62,35 +62,35 @@ static const char *chain_problem(const char *dir, char *why, size_t size)
 	}
 }
 
-const char *trust_problem(const char *path, char *why, size_t size)
+const char *trust_file_problem(const struct stat *st, char *why, size_t size)
 {
-	struct stat st;
-	char dir[PATH_MAX], resolved[PATH_MAX];
-
-	if (lstat(path, &st) != 0) {
-		snprintf(why, size, "cannot stat: %s", strerror(errno));
-		return why;
-	}
-	if (S_ISLNK(st.st_mode)) {
+	if (S_ISLNK(st->st_mode)) {
 		snprintf(why, size, "is a symbolic link (hooks must be regular files)");
 		return why;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st->st_mode)) {
 		snprintf(why, size, "not a regular file");
 		return why;
 	}
-	if (!trusted_owner(st.st_uid)) {
-		snprintf(why, size, "owned by uid %u, not root", (unsigned)st.st_uid);
+	if (!trusted_owner(st->st_uid)) {
+		snprintf(why, size, "owned by uid %u, not root", (unsigned)st->st_uid);
 		return why;
 	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
 		snprintf(why, size, "writable by group or others");
 		return why;
 	}
-	if (st.st_mode & (S_ISUID | S_ISGID)) {
+	if (st->st_mode & (S_ISUID | S_ISGID)) {
 		snprintf(why, size, "setuid or setgid");
 		return why;
 	}
+	return NULL;
+}
+
+const char *trust_dirs_problem(const char *path, char *why, size_t size)
+{
+	char dir[PATH_MAX], resolved[PATH_MAX];
+
 	/* Nobody but root may rename or replace the file: check the directories
 	 * as written (a symlinked one's owner counts) and as resolved. */
 	if (path[0] != '/') {
@@ -106,4 +106,28 @@ const char *trust_problem(const char *path, char *why, size_t size)
 		return why;
 	}
 	return chain_problem(resolved, why, size);
+}
+
+const char *trust_problem(const char *path, char *why, size_t size)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0) {
+		snprintf(why, size, "cannot stat: %s", strerror(errno));
+		return why;
+	}
+	if (trust_file_problem(&st, why, size))
+		return why;
+	return trust_dirs_problem(path, why, size);
+}
+
+const char *trust_start_problem(const char *path, char *why, size_t size)
+{
+	if (trust_problem(path, why, size))
+		return why;
+	if (access(path, X_OK) != 0) {
+		snprintf(why, size, "not executable");
+		return why;
+	}
+	return NULL;
 }

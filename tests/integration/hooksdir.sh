@@ -3,8 +3,8 @@
 # argv = [path, IFACE, EVENT] and RULE=""; EVENT.d/ files run only for EVENT
 # (route events too) and before top-level files; foo.sh runs; backups (foo~),
 # dotfiles, *.dpkg-*, *.disabled, *.swp, *.rpmnew, non-executables and
-# directories do not, and skipped files are logged once; a file dropped in
-# later takes effect at the next event.
+# directories do not, and skipped files are logged once; a file dropped in,
+# made non-executable or an EVENT.d made later takes effect at the next event.
 . "$(dirname "$0")/../lib.sh"
 setup "$@"
 NO_RECORD_RULE=1 write_config
@@ -68,4 +68,22 @@ hookfile "$HOOKS/70-late" late
 ip link set h0 down
 s=$(wait_event link-down h0)
 wait_for "^late $s link-down h0\$" "$ORDER" 5 || fail "new hook 70-late not run at the next event"
+
+# The same for a hook made non-executable and an EVENT.d made after the start.
+chmod 644 "$HOOKS/70-late"
+mkdir "$HOOKS/link-up.d/new" "$HOOKS/link-down.d"
+mv "$HOOKS/link-up.d/new" "$HOOKS/link-up.d/07-moved-in"
+hookfile "$HOOKS/link-up.d/07-moved-in/x" "BAD:in-a-subdir"
+hookfile "$HOOKS/link-down.d/01-new" newdir
+ip link set h0 up
+up=$(wait_event link-up h0 2)
+ip link set h0 down
+s=$(wait_event link-down h0 2)
+wait_for "^newdir $s link-down h0\$" "$ORDER" 5 || fail "link-down.d/, made after the start, not run"
+# One queue per interface: link-up's hooks are done before link-down's start.
+grep -q "^last $up link-up h0\$" "$ORDER" || fail "the hooks of link-up $up did not run"
+grep -q "^late $up " "$ORDER" && fail "70-late ran after chmod 644"
+grep -qF "ifhookd: hooks: skipping $HOOKS/link-up.d/07-moved-in: is a directory" "$LOG" ||
+	fail "a directory moved into link-up.d/ is not reported"
+grep '^BAD:' "$ORDER" && fail "a file that must be skipped was run"
 finish

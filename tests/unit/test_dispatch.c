@@ -255,7 +255,9 @@ TEST(dispatch_hook_spec_clear_is_idempotent)
 	clear_all(s, n);
 }
 
-TEST(dispatch_skips_a_rule_program_anyone_could_have_changed)
+/* The trust check is made when the hook starts (test_jobs_start.c): an event
+ * that is coalesced away never pays for it. */
+TEST(dispatch_leaves_the_trust_check_to_the_start)
 {
 	char *d = testfs_tmpdir("dsp-trust");
 	char *prog = testfs_write(d, "prog", 0775, "#!/bin/sh\n"); /* group-writable */
@@ -268,11 +270,9 @@ TEST(dispatch_skips_a_rule_program_anyone_could_have_changed)
 	size_t n;
 
 	n = dispatch_build(&c, NULL, &ev, &s);
-	CHECK(n == 0);
-	clear_all(s, n);
-	chmod(prog, 0755);
-	n = dispatch_build(&c, NULL, &ev, &s);
 	CHECK(n == 1);
+	if (n == 1)
+		CHECK_STR(s[0].argv[0], prog);
 	clear_all(s, n);
 	free(prog);
 	testfs_rmtree(d);

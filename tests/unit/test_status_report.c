@@ -90,7 +90,7 @@ TEST(status_text_and_json)
 	json = status_format(&v, true);
 	CHECK(strstr(text, "ifhookd 0.1.0: pid=123 uptime=5s\n"));
 	CHECK(strstr(text, "counters: events=7 hooks_run=0 hooks_failed=0 hooks_timed_out=0 "
-			   "hooks_not_started=0 enobufs_episodes=1 resyncs=1 coalesced=0 "
+			   "hooks_not_started=0 hooks_refused=0 enobufs_episodes=1 resyncs=1 coalesced=0 "
 			   "debounced=0 dropped=0 malformed=0\n"));
 	CHECK(strstr(text, "links=2 routes=0\n"));
 	const char *l2 = strstr(text, "link 2 eth0: state=down operstate=down type=ether "
