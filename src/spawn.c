@@ -1,5 +1,5 @@
-/* Purpose: posix_spawn with the discipline hooks need (own session, clean
- * signals, no fd leaks), or fork+execve for a hook that runs as another user. */
+/* Purpose: starts hooks with the discipline they need (own session, clean
+ * signals, no fd leaks): vfork+execve, or fork+execve as another user. */
 #include "spawn.h"
 
 #include <dirent.h>
@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <spawn.h>
 #include <grp.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
@@ -129,12 +128,59 @@ static int spawn_as(char *const argv[], char *const envp[], const struct spawn_i
 	return 0;
 }
 
+/* The common case, as posix_spawn would do it but cheaper: glibc's child
+ * resets every one of the 64 signals, one sigaction each, because it cannot
+ * know which have handlers; this one knows. vfork: the daemon waits only
+ * until the exec, and the child, sharing its memory, can hand back errno.
+ * All signals stay blocked until the exec, so no handler of the daemon's can
+ * run in the child on memory they share. */
+static int spawn_plain(char *const argv[], char *const envp[], int out_fd, struct spawned *out)
+{
+	volatile int child_err = 0;
+	sigset_t all, saved;
+	pid_t pid;
+	int err;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &saved);
+	pid = vfork();
+	if (pid == 0) {
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		sigset_t none;
+		int null;
+
+		for (size_t i = 0; i < N_DAEMON_SIGNALS; i++)
+			sigaction(daemon_signals[i], &dfl, NULL);
+		null = open("/dev/null", O_RDONLY);
+		if (setsid() < 0 || chdir("/") < 0 || null < 0 || dup2(null, STDIN_FILENO) < 0 ||
+		    dup2(out_fd, STDOUT_FILENO) < 0 || dup2(out_fd, STDERR_FILENO) < 0)
+			goto failed;
+		/* Everything is O_CLOEXEC already; this also covers fds a
+		 * library might have opened without it. */
+		close_range(STDERR_FILENO + 1, ~0u, 0);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execve(argv[0], argv, envp);
+failed:
+		child_err = errno ? errno : EIO;
+		_exit(127);
+	}
+	err = pid < 0 ? errno : child_err;
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (pid < 0)
+		out->failed = "fork";
+	if (pid > 0 && err) {
+		/* It never became a hook: reap it now. */
+		waitpid(pid, NULL, 0);
+		return err;
+	}
+	out->pid = pid;
+	return err;
+}
+
 int spawn_hook(char *const argv[], char *const envp[], const struct spawn_ids *ids,
 	       struct spawned *out)
 {
-	posix_spawnattr_t attr;
-	posix_spawn_file_actions_t fa;
-	sigset_t none, defaults;
 	int pipefd[2];
 	int err;
 
@@ -152,27 +198,7 @@ int spawn_hook(char *const argv[], char *const envp[], const struct spawn_ids *i
 		}
 		goto started;
 	}
-	sigemptyset(&none);
-	sigemptyset(&defaults);
-	for (size_t i = 0; i < N_DAEMON_SIGNALS; i++)
-		sigaddset(&defaults, daemon_signals[i]);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
-						POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &defaults);
-	posix_spawn_file_actions_init(&fa);
-	/* Hooks start in /, whether or not the daemon detached. */
-	posix_spawn_file_actions_addchdir_np(&fa, "/");
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
-	/* Everything is O_CLOEXEC already; this also covers fds a library
-	 * might have opened without it. */
-	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
-	err = posix_spawn(&out->pid, argv[0], &fa, &attr, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	err = spawn_plain(argv, envp, pipefd[1], out);
 	close(pipefd[1]);
 	if (err) {
 		close(pipefd[0]);
@@ -180,7 +206,7 @@ int spawn_hook(char *const argv[], char *const envp[], const struct spawn_ids *i
 	}
 started:
 	/* Nobody reaps the child before we ask (SIGCHLD keeps its default), so
-	 * the pid cannot be reused between posix_spawn and pidfd_open. */
+	 * the pid cannot be reused between the spawn and pidfd_open. */
 	out->pidfd = pidfd_open(out->pid, 0);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	out->out_fd = pipefd[0];
