@@ -314,7 +314,7 @@ TEST(an_emptied_route_cache_holds_no_memory)
 	state_free(&s);
 }
 
-TEST(a_changed_route_keeps_its_key_space_compact)
+TEST(a_route_whose_layout_changes_keeps_its_lists_right)
 {
 	struct state s;
 	struct route_entry e, got;
