@@ -340,39 +340,40 @@ static void route_key_of(const struct rtnl_route *r, struct route_key *k)
 static void on_route(struct classify *c, const struct rtnl_route *m)
 {
 	struct route_key k;
-	struct route_entry *r;
+	struct route_entry r;
 	enum event_type t = EV_ROUTE_ADDED;
 
 	if (!route_tracked(m))
 		return;
 	route_key_of(m, &k);
-	r = state_route(&c->st, &k);
+	bool found = state_route(&c->st, &k, &r);
 	if (m->deleted) {
-		if (r) {
-			emit_route(c, EV_ROUTE_REMOVED, r);
-			state_route_remove(&c->st, r);
+		if (found) {
+			emit_route(c, EV_ROUTE_REMOVED, &r);
+			state_route_remove(&c->st, &r);
 		}
 		return;
 	}
-	if (!r && m->replace && (r = state_route_same_base(&c->st, &k))) {
-		state_route_rekey(r, &k);
-		t = EV_ROUTE_CHANGED;
-	} else if (!r) {
-		r = state_route_add(&c->st, &k);
+	if (!found && m->replace && state_route_same_base(&c->st, &k, &r)) {
+		t = EV_ROUTE_CHANGED; /* r.id stays: the stored route takes the new key */
+	} else if (!found) {
+		memset(&r, 0, sizeof(r));
 	} else {
 		t = EV_COUNT; /* same route again (a dump, a repeated add): nothing new */
-		if (r->nh_id != m->nh_id || r->multipath != m->multipath)
+		if (r.nh_id != m->nh_id || r.multipath != m->multipath)
 			t = EV_ROUTE_CHANGED;
 	}
-	r->nh_id = m->nh_id;
-	r->multipath = m->multipath;
-	r->protocol = m->protocol;
-	r->gen = c->gen[SYNC_ROUTES];
-	memset(r->prefsrc4, 0, sizeof(r->prefsrc4));
+	r.key = k;
+	r.nh_id = m->nh_id;
+	r.multipath = m->multipath;
+	r.protocol = m->protocol;
+	r.gen = c->gen[SYNC_ROUTES];
+	memset(r.prefsrc4, 0, sizeof(r.prefsrc4));
 	if (m->prefsrc.family == AF_INET)
-		memcpy(r->prefsrc4, m->prefsrc.bytes, 4);
+		memcpy(r.prefsrc4, m->prefsrc.bytes, 4);
+	state_route_put(&c->st, &r);
 	if (t != EV_COUNT)
-		emit_route(c, t, r);
+		emit_route(c, t, &r);
 }
 
 struct route_sweep {
@@ -398,11 +399,12 @@ static void sweep_via(void *ctx, struct route_entry *r)
 	state_route_remove(&s->c->st, r);
 }
 
+/* The cache lists routes per device: this costs what the device has. */
 static void remove_routes_via(struct classify *c, int ifindex, uint8_t family)
 {
 	struct route_sweep s = { .c = c, .ifindex = ifindex, .family = family };
 
-	state_routes_foreach(&c->st, sweep_via, &s);
+	state_routes_via(&c->st, ifindex, family, sweep_via, &s);
 }
 
 struct addr_search {
@@ -428,14 +430,20 @@ static void sweep_prefsrc(void *ctx, struct route_entry *r)
 	state_route_remove(&s->c->st, r);
 }
 
+/* 0.0.0.0 takes no routes with it: fib_sync_down_addr() ignores it, and to
+ * the cache it means "no preferred source". */
 static void remove_routes_with_prefsrc(struct classify *c, const struct ipaddr *src)
 {
 	struct addr_search search = { .addr = src };
 	struct route_sweep s = { .c = c, .prefsrc = src };
 
+	/* Most addresses are no route's preferred source: then the links'
+	 * addresses need no search. */
+	if (!state_prefsrc_used(&c->st, src->bytes))
+		return;
 	state_links_foreach(&c->st, find_addr_anywhere, &search);
 	if (!search.found)
-		state_routes_foreach(&c->st, sweep_prefsrc, &s);
+		state_routes_with_prefsrc(&c->st, src->bytes, sweep_prefsrc, &s);
 }
 
 /* ---------- links ---------- */

@@ -1,4 +1,4 @@
-/* Purpose: hash tables for links and routes, and per-link address arrays. */
+/* Purpose: the link hash table and per-link address arrays (routes: state_routes.c). */
 #include "state.h"
 
 #include <stdlib.h>
@@ -11,8 +11,6 @@ void state_init(struct state *s)
 	memset(s, 0, sizeof(*s));
 	s->n_link_buckets = 64;
 	s->link_buckets = xcalloc(s->n_link_buckets, sizeof(*s->link_buckets));
-	s->n_route_buckets = 256;
-	s->route_buckets = xcalloc(s->n_route_buckets, sizeof(*s->route_buckets));
 }
 
 static void link_free(struct link_entry *l)
@@ -29,13 +27,8 @@ void state_free(struct state *s)
 			next = l->hnext;
 			link_free(l);
 		}
-	for (size_t i = 0; i < s->n_route_buckets; i++)
-		for (struct route_entry *r = s->route_buckets[i], *next; r; r = next) {
-			next = r->hnext;
-			free(r);
-		}
 	free(s->link_buckets);
-	free(s->route_buckets);
+	state_routes_free(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -157,93 +150,4 @@ size_t link_count_family(const struct link_entry *l, uint8_t family)
 	for (size_t i = 0; i < l->n_addrs; i++)
 		n += l->addrs[i].local.family == family;
 	return n;
-}
-
-static size_t route_hash(const struct state *s, const struct route_key *k)
-{
-	/* FNV-1a over the base only: same-base routes share a bucket. */
-	uint32_t h = 2166136261u;
-	const uint8_t *p = (const uint8_t *)&k->base;
-
-	for (size_t i = 0; i < sizeof(k->base); i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h & (s->n_route_buckets - 1);
-}
-
-struct route_entry *state_route(struct state *s, const struct route_key *k)
-{
-	for (struct route_entry *r = s->route_buckets[route_hash(s, k)]; r; r = r->hnext)
-		if (memcmp(&r->key, k, sizeof(*k)) == 0)
-			return r;
-	return NULL;
-}
-
-struct route_entry *state_route_same_base(struct state *s, const struct route_key *k)
-{
-	for (struct route_entry *r = s->route_buckets[route_hash(s, k)]; r; r = r->hnext)
-		if (memcmp(&r->key.base, &k->base, sizeof(k->base)) == 0 &&
-		    memcmp(&r->key, k, sizeof(*k)) != 0)
-			return r;
-	return NULL;
-}
-
-void state_route_rekey(struct route_entry *r, const struct route_key *k)
-{
-	r->key = *k;
-}
-
-static void routes_grow(struct state *s)
-{
-	size_t old_n = s->n_route_buckets;
-	struct route_entry **old = s->route_buckets;
-
-	s->n_route_buckets = old_n * 2;
-	s->route_buckets = xcalloc(s->n_route_buckets, sizeof(*s->route_buckets));
-	for (size_t i = 0; i < old_n; i++)
-		for (struct route_entry *r = old[i], *next; r; r = next) {
-			next = r->hnext;
-			size_t b = route_hash(s, &r->key);
-			r->hnext = s->route_buckets[b];
-			s->route_buckets[b] = r;
-		}
-	free(old);
-}
-
-struct route_entry *state_route_add(struct state *s, const struct route_key *k)
-{
-	struct route_entry *r = xcalloc(1, sizeof(*r));
-
-	if (s->n_routes >= s->n_route_buckets)
-		routes_grow(s);
-	r->key = *k;
-	size_t b = route_hash(s, k);
-	r->hnext = s->route_buckets[b];
-	s->route_buckets[b] = r;
-	s->n_routes++;
-	return r;
-}
-
-void state_route_remove(struct state *s, struct route_entry *r)
-{
-	for (struct route_entry **pp = &s->route_buckets[route_hash(s, &r->key)]; *pp;
-	     pp = &(*pp)->hnext)
-		if (*pp == r) {
-			*pp = r->hnext;
-			s->n_routes--;
-			free(r);
-			return;
-		}
-}
-
-void state_routes_foreach(struct state *s, void (*fn)(void *ctx, struct route_entry *r), void *ctx)
-{
-	/* The buckets never shrink: after a flood is gone, walking them for
-	 * nothing made every admin down and IPv4 address removal pay for it. */
-	if (!s->n_routes)
-		return;
-	for (size_t i = 0; i < s->n_route_buckets; i++)
-		for (struct route_entry *r = s->route_buckets[i], *next; r; r = next) {
-			next = r->hnext;
-			fn(ctx, r);
-		}
 }
