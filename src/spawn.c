@@ -22,6 +22,41 @@ static const int daemon_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD,
 
 #define N_DAEMON_SIGNALS (sizeof(daemon_signals) / sizeof(daemon_signals[0]))
 
+/* The signals a hook's child resets to SIG_DFL: the daemon's own, and any
+ * that it inherited ignored (nohup, a shell's background job: SIGINT,
+ * SIGQUIT, SIGTTOU...), found once with one sigaction query per signal. Only
+ * the daemon's own code changes dispositions after that, and only those of
+ * daemon_signals. */
+static int reset_signals[NSIG];
+static size_t n_reset_signals;
+
+static void find_signals_to_reset(void)
+{
+	if (n_reset_signals)
+		return;
+	for (size_t i = 0; i < N_DAEMON_SIGNALS; i++)
+		reset_signals[n_reset_signals++] = daemon_signals[i];
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		bool ours = false;
+
+		for (size_t i = 0; i < N_DAEMON_SIGNALS; i++)
+			ours |= daemon_signals[i] == sig;
+		/* EINVAL: SIGKILL, SIGSTOP and glibc's internal signals. */
+		if (!ours && sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
+			reset_signals[n_reset_signals++] = sig;
+	}
+}
+
+/* In a child before execve: every signal default (see reset_signals). */
+static void reset_dispositions(void)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	for (size_t i = 0; i < n_reset_signals; i++)
+		sigaction(reset_signals[i], &dfl, NULL);
+}
+
 /* What the child of spawn_as reports through its exec pipe when a step fails. */
 struct child_error {
 	int step; /* index in steps[] */
@@ -72,12 +107,10 @@ static int spawn_as(char *const argv[], char *const envp[], const struct spawn_i
 		return err;
 	}
 	if (pid == 0) {
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
 		sigset_t none;
 		int null, efd = errpipe[1];
 
-		for (size_t i = 0; i < N_DAEMON_SIGNALS; i++)
-			sigaction(daemon_signals[i], &dfl, NULL);
+		reset_dispositions();
 		if (setsid() < 0 || chdir("/") < 0)
 			child_fail(efd, STEP_EXEC);
 		null = open("/dev/null", O_RDONLY);
@@ -129,8 +162,8 @@ static int spawn_as(char *const argv[], char *const envp[], const struct spawn_i
 }
 
 /* The common case, as posix_spawn would do it but cheaper: glibc's child
- * resets every one of the 64 signals, one sigaction each, because it cannot
- * know which have handlers; this one knows. vfork: the daemon waits only
+ * queries and resets every one of the 64 signals, because it cannot know
+ * which have handlers; this one knows (reset_signals). vfork: the daemon waits only
  * until the exec, and the child, sharing its memory, can hand back errno.
  * All signals stay blocked until the exec, so no handler of the daemon's can
  * run in the child on memory they share. */
@@ -145,12 +178,10 @@ static int spawn_plain(char *const argv[], char *const envp[], int out_fd, struc
 	sigprocmask(SIG_SETMASK, &all, &saved);
 	pid = vfork();
 	if (pid == 0) {
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
 		sigset_t none;
 		int null;
 
-		for (size_t i = 0; i < N_DAEMON_SIGNALS; i++)
-			sigaction(daemon_signals[i], &dfl, NULL);
+		reset_dispositions();
 		null = open("/dev/null", O_RDONLY);
 		if (setsid() < 0 || chdir("/") < 0 || null < 0 || dup2(null, STDIN_FILENO) < 0 ||
 		    dup2(out_fd, STDOUT_FILENO) < 0 || dup2(out_fd, STDERR_FILENO) < 0)
@@ -185,6 +216,7 @@ int spawn_hook(char *const argv[], char *const envp[], const struct spawn_ids *i
 	int err;
 
 	out->failed = "execve";
+	find_signals_to_reset();
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		out->failed = "pipe";
 		return errno;
