@@ -58,11 +58,18 @@ TEST(spawn_gives_own_session_root_cwd_and_clean_signals)
 	read_all(sp.out_fd, out, sizeof(out));
 	snprintf(want, sizeof(want), "sid=%d pid=%d cwd=/ blk=0000000000000000 ign=", (int)sp.pid,
 		 (int)sp.pid);
-	if (strncmp(out, want, strlen(want)) != 0 || !strstr(out, "ign=0000000000000000"))
-		fprintf(stderr, "spawn output: %s", out);
 	CHECK(strncmp(out, want, strlen(want)) == 0);
-	/* Nothing ignored (the shell may ignore nothing at all). */
-	CHECK(strstr(out, "ign=0000000000000000") != NULL);
+	/* Nothing ignored but glibc's internal signals 32 and 33 (bits 31 and
+	 * 32), which no sigaction() can reach and glibc's own posix_spawn
+	 * sets to ignored: make, for one, starts us that way. */
+	{
+		const char *ign = strstr(out, "ign=");
+		unsigned long long mask = ign ? strtoull(ign + 4, NULL, 16) : ~0ull;
+
+		if ((mask & ~0x180000000ull) != 0 || strncmp(out, want, strlen(want)) != 0)
+			fprintf(stderr, "spawn output: %s", out);
+		CHECK((mask & ~0x180000000ull) == 0);
+	}
 	/* stdin is /dev/null: read gets EOF at once. */
 	CHECK(strstr(out, "in=1") != NULL);
 	CHECK(waitpid(sp.pid, &status, 0) == sp.pid && WIFEXITED(status));
