@@ -105,6 +105,15 @@ enter_netns() {
 	ip link set lo up || fail "ip link set lo up"
 }
 
+# no_dad: in our namespace, IPv6 addresses (link-local ones too) are usable at
+# once, so no event waits on a DAD timer and lands after what a test waits for.
+no_dad() {
+	local c
+	for c in all default lo; do
+		echo 0 >"/proc/sys/net/ipv6/conf/$c/accept_dad" 2>/dev/null
+	done
+}
+
 # Kills whatever is still running in our private namespace (hooks the daemon
 # left behind, helpers): all of it was started by this test.
 kill_netns_leftovers() {

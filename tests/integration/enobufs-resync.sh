@@ -12,11 +12,8 @@
 setup "$@"
 command -v python3 >/dev/null || skip "needs python3"
 
-# No DAD: IPv6 addresses (link-local ones too) are usable at once, so the
-# final state does not depend on DAD timers.
-for c in all default lo; do
-	echo 0 >"/proc/sys/net/ipv6/conf/$c/accept_dad" 2>/dev/null
-done
+# The final state must not depend on DAD timers.
+no_dad
 
 # A light recorder (one line per event, tab-separated): SEQ EVENT IFINDEX IFACE
 # ORIGIN FAMILY ADDRESS PREFIXLEN ROUTE_DST ROUTE_TABLE ROUTE_METRIC ROUTE_GATEWAY.
