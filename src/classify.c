@@ -28,11 +28,22 @@ static char *addr_list(const void *link, uint8_t family, bool with_departed)
 		const struct addr_entry *arr = pass ? l->departed : l->addrs;
 		size_t n = pass ? l->n_departed : l->n_addrs;
 		for (size_t i = 0; i < n; i++) {
-			char ip[IP_STRLEN];
+			unsigned p = arr[i].prefixlen;
+
 			if (arr[i].local.family != family || (!pass && !arr[i].announced))
 				continue;
-			len += (size_t)snprintf(out + len, cap - len, "%s%s/%u", len ? " " : "",
-						ip_format(&arr[i].local, ip), arr[i].prefixlen);
+			/* By hand, not snprintf: a busy link's list is built
+			 * for every hook of that link. cap holds " ADDR/128". */
+			if (len)
+				out[len++] = ' ';
+			len += strlen(ip_format(&arr[i].local, out + len));
+			out[len++] = '/';
+			if (p >= 100)
+				out[len++] = (char)('0' + p / 100);
+			if (p >= 10)
+				out[len++] = (char)('0' + p / 10 % 10);
+			out[len++] = (char)('0' + p % 10);
+			out[len] = '\0';
 		}
 	}
 	return out;

@@ -17,11 +17,90 @@ bool ip_equal(const struct ipaddr *a, const struct ipaddr *b)
 	       memcmp(a->bytes, b->bytes, ip_addr_len(a->family)) == 0;
 }
 
+/* Appends v in decimal; returns the new end. */
+static char *put_dec(char *o, unsigned v)
+{
+	if (v >= 100)
+		*o++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*o++ = (char)('0' + v / 10 % 10);
+	*o++ = (char)('0' + v % 10);
+	return o;
+}
+
+static char *put_ipv4(char *o, const uint8_t *b)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			*o++ = '.';
+		o = put_dec(o, b[i]);
+	}
+	return o;
+}
+
+/* Appends w in lowercase hex without leading zeros. */
+static char *put_hex16(char *o, unsigned w)
+{
+	static const char hex[] = "0123456789abcdef";
+	int shift = 12;
+
+	while (shift > 0 && !(w >> shift))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		*o++ = hex[(w >> shift) & 15];
+	return o;
+}
+
+/* The text inet_ntop gives, byte for byte (RFC 5952: the first longest run of
+ * two or more zero words as "::", and an IPv4-mapped or -compatible address
+ * with its IPv4 part dotted), without its sprintf per word: an IP6_ADDRS
+ * list of a busy link is formatted for every hook of that link. */
+static char *put_ipv6(char *o, const uint8_t *b)
+{
+	unsigned w[8];
+	int best = -1, best_len = 0, run = -1;
+
+	for (int i = 0; i < 8; i++) {
+		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+		if (w[i] == 0 && run < 0)
+			run = i;
+		if (run >= 0 && (w[i] != 0 || i == 7)) {
+			int len = (w[i] == 0 ? i + 1 : i) - run;
+			if (len > best_len) {
+				best = run;
+				best_len = len;
+			}
+			run = -1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				*o++ = ':';
+			continue;
+		}
+		if (i)
+			*o++ = ':';
+		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff)))
+			return put_ipv4(o, b + 12);
+		o = put_hex16(o, w[i]);
+	}
+	if (best >= 0 && best + best_len == 8)
+		*o++ = ':';
+	return o;
+}
+
 const char *ip_format(const struct ipaddr *a, char out[IP_STRLEN])
 {
-	out[0] = '\0';
-	if (a->family == AF_INET || a->family == AF_INET6)
-		inet_ntop(a->family, a->bytes, out, IP_STRLEN);
+	char *end = out;
+
+	if (a->family == AF_INET)
+		end = put_ipv4(out, a->bytes);
+	else if (a->family == AF_INET6)
+		end = put_ipv6(out, a->bytes);
+	*end = '\0';
 	return out;
 }
 
