@@ -155,14 +155,15 @@ void fatalx(const char *fmt, ...)
 	exit(1);
 }
 
-/* Escapes control characters, DEL, backslashes and the bytes of `more`. */
-static const char *escape(const char *s, char *out, unsigned n, const char *more)
+/* Escapes control characters, DEL, backslashes and the bytes of `more`
+ * (NULL: none) in the len bytes of s. */
+static const char *escape(const char *s, size_t len, char *out, unsigned n, const char *more)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned o = 0;
 
-	for (; *s && o + 5 < n; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (size_t i = 0; i < len && o + 5 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
 
 		if (c < 0x20 || c == 0x7f || c == '\\' || (more && strchr(more, c))) {
 			out[o++] = '\\';
@@ -179,23 +180,7 @@ static const char *escape(const char *s, char *out, unsigned n, const char *more
 
 const char *log_safe_n(const char *s, size_t len, char *out, unsigned n)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned o = 0;
-
-	for (size_t i = 0; i < len && o + 5 < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-	return out;
+	return escape(s, len, out, n, NULL);
 }
 
 const char *log_safe(const char *s, char *out, unsigned n)
@@ -205,5 +190,5 @@ const char *log_safe(const char *s, char *out, unsigned n)
 
 const char *log_field(const char *s, char *out, unsigned n)
 {
-	return escape(s, out, n, " \"=");
+	return escape(s, strlen(s), out, n, " \"=");
 }
