@@ -13,6 +13,7 @@
 #include "evprint.h"
 #include "live.h"
 #include "log.h"
+#include "watch.h"
 
 /* The configuration's defaults (ifhookd.conf(5)). */
 #define MONITOR_RCVBUF (8u * 1024 * 1024)
@@ -50,7 +51,6 @@ int cmd_monitor(int argc, char **argv)
 	struct monitor m = { 0 };
 	bool startup = true;
 	struct live lv;
-	sigset_t set;
 	int opt, sigfd;
 
 	optind = 1;
@@ -75,13 +75,7 @@ int cmd_monitor(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sigfd < 0)
-		fatal("signalfd");
+	sigfd = watch_signalfd(SFD_CLOEXEC, SIGINT, SIGTERM, 0);
 	if (live_open(&lv, on_event, &m, MONITOR_RCVBUF, MONITOR_PPP_IPV6_WAIT_MS) < 0)
 		fatal("netlink socket");
 	/* Subscribed first (live_open), dumped second, as the daemon does. */

@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "log.h"
+#include "watch.h"
 #include "nl.h"
 #include "pcap.h"
 #include "xalloc.h"
@@ -97,7 +98,6 @@ int cmd_record(int argc, char **argv)
 	struct recorder r = { 0 };
 	uint8_t hdr[PCAP_FILE_HDR_LEN];
 	struct nl nl;
-	sigset_t set;
 	int opt, sigfd;
 
 	optind = 1;
@@ -114,15 +114,9 @@ int cmd_record(int argc, char **argv)
 		return 2;
 	}
 	r.path = argv[optind];
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGPIPE); /* a closed pipe is a write error, reported */
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sigdelset(&set, SIGPIPE);
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sigfd < 0)
-		fatal("signalfd");
+	/* A closed pipe is a write error, reported. */
+	signal(SIGPIPE, SIG_IGN);
+	sigfd = watch_signalfd(SFD_CLOEXEC, SIGINT, SIGTERM, 0);
 	if (strcmp(r.path, "-") == 0) {
 		r.fd = STDOUT_FILENO;
 		r.path = "standard output";

@@ -127,20 +127,11 @@ static void on_signal(struct watch *w, uint32_t events)
 
 static int setup_signals(void)
 {
-	sigset_t set;
-	struct sigaction ign = { .sa_handler = SIG_IGN };
-
 	/* A hook's closed pipe must not kill the daemon. */
-	sigaction(SIGPIPE, &ign, NULL);
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	/* Needed only for hooks without a pidfd (kernel before 5.3, valgrind). */
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -1;
-	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	signal(SIGPIPE, SIG_IGN);
+	/* SIGCHLD: needed only for hooks without a pidfd (kernel before 5.3,
+	 * valgrind). */
+	return watch_signalfd(SFD_CLOEXEC | SFD_NONBLOCK, SIGTERM, SIGINT, SIGHUP, SIGCHLD, 0);
 }
 
 /* ---------- status socket and --dry-run ---------- */
@@ -191,8 +182,6 @@ int daemon_run(struct config *cfg, const struct daemon_opts *opts)
 	if (d.epfd < 0)
 		fatal("epoll_create1");
 	sigfd = setup_signals();
-	if (sigfd < 0)
-		fatal("signalfd");
 	d.hd = hooksdir_new(cfg->hooks_dir);
 	d.jobs = jobs_new(d.epfd, cfg->max_jobs, cfg->timeout_s);
 	if (live_open(&d.lv, on_event, &d, cfg->rcvbuf, cfg->ppp_ipv6_wait_ms) < 0)

@@ -32,22 +32,12 @@ static void on_signal(struct watch *w, uint32_t events)
 
 void runloop_init(struct runloop *rl, unsigned max_jobs, unsigned timeout_s)
 {
-	sigset_t set;
-
 	rl->stopping = false;
 	rl->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (rl->epfd < 0)
 		fatal("epoll_create1");
 	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		fatal("sigprocmask");
-	rl->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (rl->sigfd < 0)
-		fatal("signalfd");
+	rl->sigfd = watch_signalfd(SFD_CLOEXEC | SFD_NONBLOCK, SIGINT, SIGTERM, SIGCHLD, 0);
 	if (watch_add(rl->epfd, &rl->sig_w, rl->sigfd, EPOLLIN, on_signal) < 0)
 		fatal("epoll_ctl");
 	rl->jobs = jobs_new(rl->epfd, max_jobs, timeout_s);
