@@ -170,12 +170,13 @@ int main(int argc, char **argv)
 		fatal("out of memory");
 	struct config *cfg = config_load(config_path, print_error, &errors);
 	if (check) {
-		/* A rule whose program may not run (see trust.h) never runs. */
+		/* A rule whose program may not run (see trust.h) never runs:
+		 * the very check the daemon makes when the hook would start. */
 		for (size_t i = 0; cfg && i < cfg->n_rules; i++)
 			for (size_t k = 0; k < cfg->rules[i].n_runs; k++) {
 				char why[160];
 				const char *prog = cfg->rules[i].runs[k].argv[0];
-				if (trust_problem(prog, why, sizeof(why))) {
+				if (trust_start_problem(prog, why, sizeof(why))) {
 					fprintf(stderr, "%s:%d: rule %s: %s: %s\n", cfg->rules[i].file,
 						cfg->rules[i].line, cfg->rules[i].name, prog, why);
 					errors++;

@@ -105,6 +105,9 @@ const char *trust_dirs_problem(const char *path, char *why, size_t size)
 		snprintf(why, size, "cannot resolve its directory: %s", strerror(errno));
 		return why;
 	}
+	/* No symlink on the way (the usual case): the same chain, checked. */
+	if (strcmp(resolved, dir[0] ? dir : "/") == 0)
+		return NULL;
 	return chain_problem(resolved, why, size);
 }
 
