@@ -21,49 +21,23 @@ static char *addr_list(const void *link, uint8_t family, bool with_departed)
 	size_t cap = 1, len = 0;
 	char *out;
 
-	cap += (l->n_addrs + (with_departed ? l->n_departed : 0)) * (IP_STRLEN + 5);
+	cap += (l->n_addrs + (with_departed ? l->n_departed : 0)) * (IP_PREFIX_STRLEN + 1);
 	out = xmalloc(cap);
 	out[0] = '\0';
 	for (int pass = 0; pass < (with_departed ? 2 : 1); pass++) {
 		const struct addr_entry *arr = pass ? l->departed : l->addrs;
 		size_t n = pass ? l->n_departed : l->n_addrs;
 		for (size_t i = 0; i < n; i++) {
-			unsigned p = arr[i].prefixlen;
-
 			if (arr[i].local.family != family || (!pass && !arr[i].announced))
 				continue;
-			/* By hand, not snprintf: a busy link's list is built
-			 * for every hook of that link. cap holds " ADDR/128". */
+			/* Not snprintf: a busy link's list is built for every
+			 * hook of that link. cap holds " ADDR/LEN" each. */
 			if (len)
 				out[len++] = ' ';
-			len += strlen(ip_format(&arr[i].local, out + len));
-			out[len++] = '/';
-			if (p >= 100)
-				out[len++] = (char)('0' + p / 100);
-			if (p >= 10)
-				out[len++] = (char)('0' + p / 10 % 10);
-			out[len++] = (char)('0' + p % 10);
-			out[len] = '\0';
+			len += ip_format_prefix(&arr[i].local, arr[i].prefixlen, out + len);
 		}
 	}
 	return out;
-}
-
-/* "xx:xx:...", as snprintf's %02x would write it, for every event: without
- * snprintf, which cost more than the rest of the classifier. */
-static void format_mac(char out[MAC_STRLEN], const uint8_t *mac, unsigned len)
-{
-	static const char hex[] = "0123456789abcdef";
-	char *p = out;
-
-	/* rtnl.c allows at most 32 bytes: 32 * 3 - 1 characters and the NUL. */
-	for (unsigned i = 0; i < len && i < MAC_STRLEN / 3; i++) {
-		if (i)
-			*p++ = ':';
-		*p++ = hex[mac[i] >> 4];
-		*p++ = hex[mac[i] & 0xf];
-	}
-	*p = '\0';
 }
 
 static void fill_link(struct event *ev, const struct link_entry *l, bool with_departed)
@@ -76,7 +50,7 @@ static void fill_link(struct event *ev, const struct link_entry *l, bool with_de
 	ev->link.type = l->type;
 	ev->link.mtu = l->mtu;
 	memcpy(ev->link.kind, l->kind, sizeof(ev->link.kind));
-	format_mac(ev->link.mac, l->mac, l->mac_len);
+	event_format_mac(ev->link.mac, l->mac, l->mac_len);
 	/* Formatted only if a hook's environment asks: emit() hands the event
 	 * to the sink before anything changes the link. */
 	ev->link.src = (struct event_addr_source){ .format = addr_list, .link = l,

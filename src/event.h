@@ -103,6 +103,9 @@ struct event {
 	bool caused_by_hook; /* that process belongs to a running hook */
 };
 
+/* "xx:xx:..." (lowercase, as %02x), up to 32 bytes. */
+void event_format_mac(char out[MAC_STRLEN], const uint8_t *mac, unsigned len);
+
 const char *event_name(enum event_type t);
 /* Returns the type for a name, or -1. */
 int event_from_name(const char *name);

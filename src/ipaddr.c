@@ -92,16 +92,29 @@ static char *put_ipv6(char *o, const uint8_t *b)
 	return o;
 }
 
+static char *put_ip(char *o, const struct ipaddr *a)
+{
+	if (a->family == AF_INET)
+		return put_ipv4(o, a->bytes);
+	if (a->family == AF_INET6)
+		return put_ipv6(o, a->bytes);
+	return o;
+}
+
 const char *ip_format(const struct ipaddr *a, char out[IP_STRLEN])
 {
-	char *end = out;
-
-	if (a->family == AF_INET)
-		end = put_ipv4(out, a->bytes);
-	else if (a->family == AF_INET6)
-		end = put_ipv6(out, a->bytes);
-	*end = '\0';
+	*put_ip(out, a) = '\0';
 	return out;
+}
+
+size_t ip_format_prefix(const struct ipaddr *a, unsigned prefixlen, char out[IP_PREFIX_STRLEN])
+{
+	char *end = put_ip(out, a);
+
+	*end++ = '/';
+	end = put_dec(end, prefixlen > 128 ? 128 : prefixlen);
+	*end = '\0';
+	return (size_t)(end - out);
 }
 
 bool ip_parse_prefix(const char *s, struct ipprefix *out)

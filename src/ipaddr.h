@@ -3,6 +3,7 @@
 #define IFHOOKD_IPADDR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define IP_STRLEN 46 /* INET6_ADDRSTRLEN */
@@ -20,6 +21,9 @@ struct ipprefix {
 bool ip_equal(const struct ipaddr *a, const struct ipaddr *b);
 /* Formats the address; "" for family 0. Returns out. */
 const char *ip_format(const struct ipaddr *a, char out[IP_STRLEN]);
+/* "ADDR/LEN" into out (IP_PREFIX_STRLEN bytes); returns its length. */
+#define IP_PREFIX_STRLEN (IP_STRLEN + 4)
+size_t ip_format_prefix(const struct ipaddr *a, unsigned prefixlen, char out[IP_PREFIX_STRLEN]);
 /* Parses "addr" or "addr/len"; without /len the prefix is a host prefix. */
 bool ip_parse_prefix(const char *s, struct ipprefix *out);
 bool ip_prefix_contains(const struct ipprefix *p, const struct ipaddr *a);

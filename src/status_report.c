@@ -115,11 +115,8 @@ static void addr_list(struct sbuf *b, const struct link_entry *l, bool json)
 static void one_link(struct sbuf *b, const struct link_entry *l, bool json)
 {
 	char name[IF_NAMESIZE + 1], kind[KIND_LEN + 1], type[12], mac[MAC_STRLEN], ip[IP_STRLEN];
-	size_t o = 0;
 
-	mac[0] = '\0';
-	for (unsigned i = 0; i < l->mac_len && o + 4 < sizeof(mac); i++)
-		o += (size_t)snprintf(mac + o, sizeof(mac) - o, i ? ":%02x" : "%02x", l->mac[i]);
+	event_format_mac(mac, l->mac, l->mac_len);
 	if (json) {
 		sbuf_addf(b, "{\"ifindex\":%d,", l->ifindex);
 		add_str(b, true, "name", name_of(l->name, sizeof(l->name), name));

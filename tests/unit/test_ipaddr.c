@@ -60,5 +60,14 @@ TEST(ip_format_agrees_with_inet_ntop_on_random_addresses)
 			a.bytes[10] = a.bytes[11] = 0xff;
 		}
 		check_like_inet_ntop(&a);
+		if (n % 1000 == 0) {
+			char got[IP_PREFIX_STRLEN], want[IP_PREFIX_STRLEN + 8], ip[IP_STRLEN];
+			unsigned len = (unsigned)n / 1000 % 129;
+			size_t k = ip_format_prefix(&a, len, got);
+
+			snprintf(want, sizeof(want), "%s/%u", ip_format(&a, ip), len);
+			CHECK_STR(got, want);
+			CHECK(k == strlen(want));
+		}
 	}
 }
